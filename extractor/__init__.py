@@ -1,0 +1,79 @@
+"""extractor: structured, source-grounded claims from news articles.
+
+    from extractor import extract
+    result = extract(text, model="gpt-4o-mini")      # an ArticleResult with grounded claims
+
+Importing this package is cheap: the openai SDK and instructor load only when a call needs them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from .pipeline import Extractor
+    from .schemas import ArticleResult, Claim
+    from .settings import Settings
+
+_LAZY = {
+    "Extractor": "pipeline",
+    "Settings": "settings",
+    "ArticleResult": "schemas",
+    "Claim": "schemas",
+    "ClaimSet": "schemas",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'extractor' has no attribute {name!r}")
+
+
+def _extractor(settings: Settings | None, overrides: dict[str, Any]) -> Extractor:
+    from .pipeline import Extractor
+    from .settings import Settings
+
+    base = settings or Settings.from_env(**overrides)
+    return Extractor(base.replace(**overrides) if settings and overrides else base)
+
+
+def extract(text: str, *, settings: Settings | None = None, **overrides: Any) -> ArticleResult:
+    """Claims for one article. `overrides` are `Settings` fields: model, base_url, prompt, …"""
+    return _extractor(settings, overrides).extract(text)
+
+
+async def aextract(
+    text: str, *, settings: Settings | None = None, **overrides: Any
+) -> ArticleResult:
+    """Async twin of `extract`."""
+    extractor = _extractor(settings, overrides)
+    try:
+        return await extractor.aextract(text)
+    finally:
+        await extractor.aclose()
+
+
+def extract_many(
+    texts: Any,
+    *,
+    concurrency: int | None = None,
+    settings: Settings | None = None,
+    **overrides: Any,
+) -> list[ArticleResult]:
+    """Claims for many articles (strings or `Article`s), `concurrency` at a time, input order."""
+    from .articles import Article
+
+    articles = [
+        Article(id=str(i), text=t) if isinstance(t, str) else t for i, t in enumerate(texts)
+    ]
+    order = {a.id: i for i, a in enumerate(articles)}
+    results = _extractor(settings, overrides).extract_many(articles, concurrency=concurrency)
+    return sorted(results, key=lambda r: order.get(r.id, 0))
+
+
+__all__ = ["ArticleResult", "Claim", "Extractor", "Settings", "aextract", "extract", "extract_many"]

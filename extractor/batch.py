@@ -1,0 +1,126 @@
+"""Batch extraction: inputs -> Extractor -> JSONL sink, resumable, with a progress callback."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from .articles import JSONL_SUFFIXES, TEXT_SUFFIXES, InputProblem, Item, check_paths, iter_items
+from .pipeline import Extractor
+from .schemas import ArticleResult, Usage
+from .sink import JsonlSink
+
+
+class Progress(Protocol):
+    def start(self, total: int | None, skipped: int) -> None: ...
+    def advance(self, result: ArticleResult) -> None: ...
+
+
+@dataclass
+class BatchSummary:
+    output: Path
+    total: int = 0
+    ok: int = 0
+    failed: int = 0
+    skipped: int = 0
+    cached: int = 0
+    attempts: int = 0
+    usage: Usage = field(default_factory=Usage)
+    errors: dict[str, int] = field(default_factory=dict)
+
+    def add(self, result: ArticleResult) -> None:
+        self.total += 1
+        if result.status == "ok":
+            self.ok += 1
+        else:
+            self.failed += 1
+            kind = result.error.type if result.error else "error"
+            self.errors[kind] = self.errors.get(kind, 0) + 1
+        if result.provenance:
+            self.cached += result.provenance.cached
+            self.attempts += result.provenance.attempts
+            self.usage = self.usage + result.provenance.usage
+
+
+def count_items(paths: Sequence[Path]) -> int:
+    """Cheap count for the progress bar: files, and non-blank lines of JSONL files."""
+    total = 0
+    for path in paths:
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            suffix = file.suffix.lower()
+            if suffix in JSONL_SUFFIXES:
+                try:
+                    with file.open("rb") as handle:
+                        total += sum(1 for line in handle if line.strip())
+                except OSError:
+                    total += 1
+            elif suffix in TEXT_SUFFIXES or not path.is_dir():
+                total += 1
+    return total
+
+
+def _pending(items: Iterator[Item], done: set[str], summary: BatchSummary) -> Iterator[Item]:
+    """Skip ids finished ok by an earlier run; turn repeated ids into error records."""
+    seen: set[str] = set()
+    for item in items:
+        if item.id in done:
+            summary.skipped += 1
+            continue
+        if item.id in seen:
+            source = item.source or ""
+            yield InputProblem(
+                item.id,
+                source,
+                "duplicate_id",
+                f"id {item.id!r} appears more than once in the input",
+            )
+            continue
+        seen.add(item.id)
+        yield item
+
+
+async def run_batch(
+    extractor: Extractor,
+    inputs: Sequence[str | Path],
+    output: Path,
+    *,
+    progress: Progress | None = None,
+    include_text: bool = False,
+) -> BatchSummary:
+    paths = check_paths(inputs)
+    sink = JsonlSink(output, include_text=include_text)
+    done = sink.prepare()
+    summary = BatchSummary(output=Path(output))
+    if progress:
+        progress.start(max(count_items(paths) - len(done), 0), len(done))
+    try:
+        items = _pending(iter_items(paths), done, summary)
+        async for result in extractor.amap(items):
+            sink.write(result)
+            summary.add(result)
+            if progress:
+                progress.advance(result)
+    finally:
+        sink.close()
+        await extractor.aclose()
+    return summary
+
+
+def summary_json(summary: BatchSummary) -> str:
+    return json.dumps(
+        {
+            "output": str(summary.output),
+            "processed": summary.total,
+            "ok": summary.ok,
+            "failed": summary.failed,
+            "skipped_already_done": summary.skipped,
+            "cached": summary.cached,
+            "requests": summary.attempts,
+            "usage": summary.usage.model_dump(),
+            "errors": summary.errors,
+        }
+    )

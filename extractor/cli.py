@@ -1,0 +1,182 @@
+"""The `extractor` command: a thin shell over the library (every command is a library call).
+
+Exit codes: 0 all good, 1 some articles failed or an eval threshold was missed, 2 usage or
+configuration error (one line on stderr, no traceback), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .errors import ConfigError
+
+app = typer.Typer(
+    help="Extract structured, source-grounded claims from news articles with any "
+    "OpenAI-compatible endpoint (or the offline rules baseline), and score them against gold.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+cache_app = typer.Typer(help="Inspect or clear the answer cache.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+# Options shared by the commands that extract (run, eval).
+Model = Annotated[
+    str | None,
+    typer.Option(
+        "--model", "-m", help="Model name ('rules' = offline baseline). Env: EXTRACTOR_MODEL."
+    ),
+]
+BaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        help="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1. Env: OPENAI_BASE_URL."
+    ),
+]
+ApiKey = Annotated[str | None, typer.Option(help="API key. Env: OPENAI_API_KEY.")]
+ModeOpt = Annotated[
+    str | None, typer.Option("--mode", help="json_schema (default), tools, json or md_json.")
+]
+PromptOpt = Annotated[
+    str | None, typer.Option(help="Bundled prompt name or path to a .toml prompt file.")
+]
+Concurrency = Annotated[int | None, typer.Option(help="Articles in flight at once [default: 8].")]
+CacheDir = Annotated[
+    Path | None, typer.Option(help="Cache folder. Env: EXTRACTOR_CACHE_DIR [default: user cache].")
+]
+NoCache = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
+MaxReasks = Annotated[
+    int | None, typer.Option(help="Re-asks after an answer that fails validation [default: 2].")
+]
+MaxAttempts = Annotated[
+    int | None, typer.Option(help="HTTP attempts per request on 429/5xx/timeouts [default: 6].")
+]
+Timeout = Annotated[float | None, typer.Option(help="Seconds per HTTP request [default: 120].")]
+TokenBudget = Annotated[
+    int | None, typer.Option(help="Max tokens per article over all attempts [default: none].")
+]
+ChunkChars = Annotated[
+    int | None, typer.Option(help="Split longer articles into chunks [default: 24000].")
+]
+
+
+def _settings(**flags: Any) -> Any:
+    from .settings import Settings
+
+    no_cache = flags.pop("no_cache", False)
+    settings = Settings.from_env(**flags, use_cache=False if no_cache else None)
+    if settings.model is None and not settings.has_endpoint:
+        typer.echo(
+            "note: no endpoint configured (--base-url, OPENAI_BASE_URL or OPENAI_API_KEY); "
+            "using the offline rules baseline (--model rules). See README 'Use a model'.",
+            err=True,
+        )
+    return settings.resolved()
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+@app.command()
+def run(
+    inputs: Annotated[
+        list[Path], typer.Argument(help="Files (.txt, .md, .html), folders, or .jsonl files.")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="JSONL file to append to.")],
+    model: Model = None,
+    base_url: BaseUrl = None,
+    api_key: ApiKey = None,
+    mode: ModeOpt = None,
+    prompt: PromptOpt = None,
+    concurrency: Concurrency = None,
+    max_reasks: MaxReasks = None,
+    max_attempts: MaxAttempts = None,
+    timeout: Timeout = None,
+    token_budget: TokenBudget = None,
+    chunk_chars: ChunkChars = None,
+    cache_dir: CacheDir = None,
+    no_cache: NoCache = False,
+    include_text: Annotated[
+        bool, typer.Option(help="Also write each article's text into its record.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Extract claims from every article; one JSON line per article; re-runs resume."""
+    from .articles import check_paths
+    from .batch import run_batch
+    from .pipeline import Extractor
+
+    try:
+        check_paths(inputs)
+        settings = _settings(
+            model=model, base_url=base_url, api_key=api_key, mode=mode, prompt=prompt,
+            concurrency=concurrency, max_reasks=max_reasks, max_attempts=max_attempts,
+            timeout=timeout, token_budget=token_budget, chunk_chars=chunk_chars,
+            cache_dir=cache_dir, no_cache=no_cache,
+        )  # fmt: skip
+        extractor = Extractor(settings)
+        from .progress import BatchProgress
+
+        with BatchProgress(enabled=not quiet) as progress:
+            summary = asyncio.run(
+                run_batch(extractor, inputs, output, progress=progress, include_text=include_text)
+            )
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    except KeyboardInterrupt:
+        typer.echo(
+            f"\ninterrupted: finished articles are saved in {output}; run the same command "
+            "again to resume (done articles are skipped).",
+            err=True,
+        )
+        raise typer.Exit(130) from None
+    from .progress import print_summary
+
+    print_summary(summary, settings)
+    raise typer.Exit(1 if summary.failed else 0)
+
+
+@cache_app.command("stats")
+def cache_stats(cache_dir: CacheDir = None) -> None:
+    """Where the cache is, how many answers it holds and how big it is."""
+    import json
+
+    from .cache import AnswerCache
+    from .settings import Settings
+
+    settings = Settings.from_env(cache_dir=cache_dir)
+    cache = AnswerCache(settings.cache_dir)
+    typer.echo(json.dumps(cache.stats(), indent=2))
+    cache.close()
+
+
+@cache_app.command("clear")
+def cache_clear(cache_dir: CacheDir = None) -> None:
+    """Delete every cached answer."""
+    from .cache import AnswerCache
+    from .settings import Settings
+
+    settings = Settings.from_env(cache_dir=cache_dir)
+    cache = AnswerCache(settings.cache_dir)
+    removed = cache.clear()
+    cache.close()
+    typer.echo(f"removed {removed} cached answers from {settings.cache_dir}")
+
+
+def main() -> None:
+    try:
+        app()
+    except ConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,22 @@
+"""Exceptions with messages that tell the user what to do next."""
+
+from __future__ import annotations
+
+
+class ExtractorError(Exception):
+    """Base class for every error extractor raises on purpose."""
+
+
+class ConfigError(ExtractorError):
+    """Bad settings, flags or files: the CLI prints it in one line and exits 2."""
+
+
+class ExtractionError(ExtractorError):
+    """One article could not be extracted; becomes an `error` record, the batch goes on."""
+
+    def __init__(self, kind: str, message: str, *, attempts: int = 0, usage=None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.attempts = attempts
+        self.usage = usage

@@ -1,0 +1,202 @@
+"""The extraction pipeline for one configuration: render -> cache -> backend -> ground -> record."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Iterable, Iterator
+from itertools import chain
+
+from .articles import Article, InputProblem, Item
+from .backends import Answer, make_backend
+from .cache import AnswerCache, cache_key
+from .chunking import split_text
+from .errors import ExtractionError
+from .grounding import ground
+from .grounding import normalize_quote as _norm
+from .prompt import load_prompt
+from .schemas import ArticleResult, DraftClaim, Provenance, RecordError, Usage
+from .settings import Settings
+
+
+class Extractor:
+    """Holds one configuration (settings, prompt, backend, cache) and extracts articles with it.
+
+    >>> ex = Extractor(Settings.from_env(model="rules"))
+    >>> result = ex.extract("Officials said at least 87 prisoners were released on Thursday.")
+    """
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = (settings or Settings.from_env()).resolved()
+        self.prompt = load_prompt(self.settings.prompt)
+        self.backend = make_backend(self.settings)
+        self.cache = (
+            AnswerCache(self.settings.cache_dir)
+            if self.settings.use_cache and self.backend.cacheable
+            else None
+        )
+
+    # -- one article -------------------------------------------------------------------------
+
+    async def aextract_article(self, article: Article) -> ArticleResult:
+        """Extract one article. Never raises for a per-article failure: returns an error record."""
+        started = time.perf_counter()
+        provenance = self._provenance()
+        try:
+            answers = [await self._answer(piece, article) for piece in self._pieces(article)]
+        except ExtractionError as exc:
+            provenance.attempts = exc.attempts
+            provenance.usage = exc.usage or Usage()
+            provenance.latency_s = round(time.perf_counter() - started, 4)
+            return ArticleResult(
+                id=article.id,
+                source=article.source,
+                status="error",
+                error=RecordError(type=exc.kind, message=exc.message),
+                provenance=provenance,
+                text=article.text,
+            )
+        claims = _merge(chain.from_iterable(a.claims for a, _ in answers))
+        provenance.cached = all(hit for _, hit in answers)
+        provenance.attempts = sum(a.attempts for a, _ in answers)
+        provenance.usage = sum((a.usage for a, _ in answers), Usage())
+        provenance.latency_s = round(time.perf_counter() - started, 4)
+        return ArticleResult(
+            id=article.id,
+            source=article.source,
+            status="ok",
+            claims=ground(claims, article.text),
+            provenance=provenance,
+            text=article.text,
+        )
+
+    async def aextract(self, text: str, *, id: str = "text") -> ArticleResult:
+        return await self.aextract_article(Article(id=id, text=text))
+
+    def extract(self, text: str, *, id: str = "text") -> ArticleResult:
+        return asyncio.run(self._run_once(self.aextract(text, id=id)))
+
+    async def _run_once(self, coro):  # type: ignore[no-untyped-def]
+        try:
+            return await coro
+        finally:
+            await self.aclose()
+
+    def _pieces(self, article: Article) -> list[Article]:
+        pieces = split_text(article.text, self.settings.chunk_chars)
+        if len(pieces) == 1:
+            return [article]
+        return [Article(id=f"{article.id}#{i}", text=p) for i, p in enumerate(pieces)]
+
+    async def _answer(self, piece: Article, article: Article) -> tuple[Answer, bool]:
+        """The backend's answer for one piece, from the cache when it has it."""
+        messages = self.prompt.render(piece.text)
+        key = None
+        if self.cache is not None:
+            key = cache_key(
+                endpoint=self.settings.endpoint,
+                model=self.settings.model or "",
+                mode=self.settings.mode,
+                messages=messages,
+                schema_sha256=self.prompt.schema_sha256,
+                params=self.prompt.params,
+                prompt=self.prompt.name,
+                prompt_version=self.prompt.version,
+                prompt_sha256=self.prompt.template_sha256,
+            )
+            hit = await asyncio.to_thread(self.cache.get, key)
+            if hit is not None:
+                try:
+                    claims = [DraftClaim.model_validate(c) for c in hit["claims"]]
+                    return Answer(claims=claims, usage=Usage(), attempts=0), True
+                except (KeyError, TypeError, ValueError):
+                    pass  # an entry from an incompatible schema: ask again
+        answer = await self.backend.extract(messages, piece, self.prompt)
+        if key is not None and self.cache is not None:
+            value = {"claims": [c.model_dump(mode="json") for c in answer.claims]}
+            await asyncio.to_thread(self.cache.set, key, value)
+        return answer, False
+
+    def _provenance(self) -> Provenance:
+        return Provenance(
+            prompt=self.prompt.name,
+            prompt_version=self.prompt.version,
+            prompt_sha256=self.prompt.template_sha256,
+            schema_sha256=self.prompt.schema_sha256,
+            model=self.settings.model or "",
+            base_url=self.backend.base_url,
+            mode="rules" if self.settings.is_offline else self.settings.mode,
+        )
+
+    # -- many articles -----------------------------------------------------------------------
+
+    async def amap(
+        self, items: Iterable[Item], *, concurrency: int | None = None
+    ) -> AsyncIterator[ArticleResult]:
+        """Results in completion order, with at most `concurrency` articles in flight.
+
+        `items` is consumed lazily, so an input of any length runs in constant memory.
+        """
+        limit = concurrency or self.settings.concurrency
+        source = iter(items)
+        results: asyncio.Queue[ArticleResult | None] = asyncio.Queue(maxsize=limit * 2)
+
+        async def worker() -> None:
+            for item in source:
+                await results.put(await self._process(item))
+            await results.put(None)
+
+        workers = [asyncio.create_task(worker()) for _ in range(limit)]
+        try:
+            running = limit
+            while running:
+                result = await results.get()
+                if result is None:
+                    running -= 1
+                else:
+                    yield result
+        finally:
+            for task in workers:
+                task.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+
+    async def _process(self, item: Item) -> ArticleResult:
+        if isinstance(item, InputProblem):
+            return ArticleResult(
+                id=item.id,
+                source=item.source,
+                status="error",
+                error=RecordError(type=item.kind, message=item.message),
+                provenance=self._provenance(),
+            )
+        return await self.aextract_article(item)
+
+    def extract_many(
+        self, items: Iterable[Item | str], *, concurrency: int | None = None
+    ) -> Iterator[ArticleResult]:
+        """Synchronous twin of `amap`; plain strings get ids "0", "1", …"""
+        articles = (
+            Article(id=str(i), text=x) if isinstance(x, str) else x for i, x in enumerate(items)
+        )
+
+        async def collect() -> list[ArticleResult]:
+            return [r async for r in self.amap(articles, concurrency=concurrency)]
+
+        return iter(asyncio.run(self._run_once(collect())))
+
+    async def aclose(self) -> None:
+        await self.backend.aclose()
+        if self.cache is not None:
+            self.cache.close()
+
+
+def _merge(claims: Iterable[DraftClaim]) -> list[DraftClaim]:
+    """Drop claims repeated across chunk boundaries (same statement and same quote)."""
+    seen: set[tuple[str, str]] = set()
+    unique: list[DraftClaim] = []
+    for claim in claims:
+        key = (_norm(claim.statement), _norm(claim.evidence.quote))
+        if key not in seen:
+            seen.add(key)
+            unique.append(claim)
+    return unique

@@ -1,0 +1,1 @@
+"""Prompt template files (`<name>.toml`) shipped with extractor; loaded by `extractor.prompts`."""

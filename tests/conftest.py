@@ -1,0 +1,66 @@
+"""Shared fixtures: the project's own OpenAI-compatible endpoint, settings and CLI runner."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from extractor.settings import Settings
+from extractor.testing.server import FakeOpenAI
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+API_KEY = "sk-test-DO-NOT-LEAK-4f9a1c"
+
+
+@pytest.fixture
+def server() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI() as fake:
+        yield fake
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
+
+
+@pytest.fixture
+def settings(server: FakeOpenAI, cache_dir: Path) -> Settings:
+    """Settings that point at the test endpoint, with fast backoff so fault tests stay quick."""
+    return Settings.from_env(
+        env={},
+        base_url=server.url,
+        api_key=API_KEY,
+        model="fake-model",
+        cache_dir=cache_dir,
+        backoff_initial=0.01,
+        backoff_max=0.05,
+    )
+
+
+def cli_env(server: FakeOpenAI | None, cache_dir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "EXTRACTOR_"))}
+    env["EXTRACTOR_CACHE_DIR"] = str(cache_dir)
+    if server is not None:
+        env.update(OPENAI_BASE_URL=server.url, OPENAI_API_KEY=API_KEY, EXTRACTOR_MODEL="fake-model")
+    env.update(extra)
+    return env
+
+
+def run_cli(
+    *args: str | Path, env: dict[str, str], cwd: Path | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """The installed `extractor` command in a real subprocess."""
+    return subprocess.run(
+        [sys.executable, "-m", "extractor.cli", *map(str, args)],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
