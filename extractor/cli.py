@@ -116,11 +116,20 @@ def run(
     try:
         check_paths(inputs)
         settings = _settings(
-            model=model, base_url=base_url, api_key=api_key, mode=mode, prompt=prompt,
-            concurrency=concurrency, max_reasks=max_reasks, max_attempts=max_attempts,
-            timeout=timeout, token_budget=token_budget, chunk_chars=chunk_chars,
-            cache_dir=cache_dir, no_cache=no_cache,
-        )  # fmt: skip
+            model=model,
+            base_url=base_url,
+            api_key=api_key,
+            mode=mode,
+            prompt=prompt,
+            concurrency=concurrency,
+            max_reasks=max_reasks,
+            max_attempts=max_attempts,
+            timeout=timeout,
+            token_budget=token_budget,
+            chunk_chars=chunk_chars,
+            cache_dir=cache_dir,
+            no_cache=no_cache,
+        )
         extractor = Extractor(settings)
         from .progress import BatchProgress
 
@@ -141,6 +150,94 @@ def run(
 
     print_summary(summary, settings)
     raise typer.Exit(1 if summary.failed else 0)
+
+
+@app.command("eval")
+def eval_(
+    predictions: Annotated[
+        Path | None,
+        typer.Option(
+            help="Score this run output (.jsonl) or folder of gold-format .json files "
+            "instead of extracting now."
+        ),
+    ] = None,
+    gold: Annotated[Path, typer.Option(help="Folder of gold records.")] = Path("evals/gold"),
+    report: Annotated[Path | None, typer.Option(help="Write the JSON report here.")] = None,
+    compare_with: Annotated[
+        Path | None,
+        typer.Option(
+            "--compare",
+            help="An older JSON report: show deltas, gained/lost claims, "
+            "and check [max_drop] thresholds against it.",
+        ),
+    ] = None,
+    thresholds: Annotated[
+        Path | None,
+        typer.Option(help="Thresholds file [default: evals/thresholds.toml when it exists]."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Save the predictions made now (JSONL).")
+    ] = None,
+    details: Annotated[bool, typer.Option(help="List each article's misses and extras.")] = True,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    api_key: ApiKey = None,
+    mode: ModeOpt = None,
+    prompt: PromptOpt = None,
+    concurrency: Concurrency = None,
+    cache_dir: CacheDir = None,
+    no_cache: NoCache = False,
+) -> None:
+    """Score claims against the hand-labelled gold; exit 1 when a threshold is missed."""
+    from rich.console import Console
+
+    from .evaluate import evaluate
+    from .evaluation import EvalReport, compare
+    from .evaluation.render import print_comparison, print_report
+
+    default_thresholds = Path("evals/thresholds.toml")
+    if thresholds is None and default_thresholds.is_file():
+        thresholds = default_thresholds
+    try:
+        settings = None
+        if predictions is None:
+            settings = _settings(
+                model=model,
+                base_url=base_url,
+                api_key=api_key,
+                mode=mode,
+                prompt=prompt,
+                concurrency=concurrency,
+                cache_dir=cache_dir,
+                no_cache=no_cache,
+            )
+        if not gold.is_dir():
+            raise ConfigError(
+                f"gold folder not found: {gold} (run from the project root or pass --gold)"
+            )
+        result = evaluate(
+            gold_dir=gold,
+            predictions=predictions,
+            settings=settings,
+            output=output,
+            thresholds=thresholds,
+            baseline=compare_with,
+        )
+        old = EvalReport.model_validate_json(compare_with.read_bytes()) if compare_with else None
+    except (ConfigError, OSError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    console = Console(soft_wrap=True)
+    print_report(result, console, details=details)
+    if old is not None:
+        print_comparison(compare(old, result), console)
+    if report is not None:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(result.model_dump_json(indent=2), encoding="utf-8")
+        console.print(f"report written to {report}")
+    failed = [t for t in result.thresholds if not t.passed]
+    if failed:
+        typer.echo("error: thresholds missed: " + "; ".join(t.message for t in failed), err=True)
+        raise typer.Exit(1)
 
 
 @cache_app.command("stats")

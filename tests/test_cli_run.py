@@ -93,9 +93,18 @@ def test_usage_errors_exit_2_with_one_line_and_no_traceback(tmp_path: Path) -> N
     assert missing.returncode == 2
     assert "input not found" in missing.stderr and "Traceback" not in missing.stderr
     bad_mode = run_cli(
-        "run", SEEDS, "-o", tmp_path / "o.jsonl", "--model", "m", "--base-url",
-        "http://127.0.0.1:9/v1", "--mode", "xml", env=env,
-    )  # fmt: skip
+        "run",
+        SEEDS,
+        "-o",
+        tmp_path / "o.jsonl",
+        "--model",
+        "m",
+        "--base-url",
+        "http://127.0.0.1:9/v1",
+        "--mode",
+        "xml",
+        env=env,
+    )
     assert bad_mode.returncode == 2
     assert "mode" in bad_mode.stderr and "Traceback" not in bad_mode.stderr
     no_endpoint = run_cli("run", SEEDS, "-o", tmp_path / "o.jsonl", "--model", "gpt-4o", env=env)

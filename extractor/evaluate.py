@@ -1,0 +1,77 @@
+"""`extractor eval`: extract the gold articles with the configured model (cached), then score."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .articles import Article
+from .evaluation import EvalReport, check, load_records, load_thresholds, score
+from .evaluation.report import RunInfo
+from .pipeline import Extractor
+from .schemas import ArticleResult
+from .settings import Settings
+from .sink import JsonlSink
+
+
+def predict_gold(
+    settings: Settings, gold: dict[str, ArticleResult], output: Path | None = None
+) -> dict[str, ArticleResult]:
+    """Run extraction over the gold articles' own text; optionally save the predictions."""
+    missing = [g.id for g in gold.values() if not g.text]
+    if missing:
+        raise ValueError(f"gold records without text cannot be extracted: {missing[:3]}")
+    extractor = Extractor(settings)
+    articles = [Article(id=g.id, text=g.text or "", source=g.source) for g in gold.values()]
+    results = {r.id: r for r in extractor.extract_many(articles)}
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.unlink(missing_ok=True)
+        sink = JsonlSink(output)
+        for article in articles:
+            sink.write(results[article.id])
+        sink.close()
+    return results
+
+
+def run_info(predictions: dict[str, ArticleResult], source: str, gold: str) -> RunInfo:
+    provenance = [r.provenance for r in predictions.values() if r.provenance is not None]
+    first = provenance[0] if provenance else None
+    return RunInfo(
+        prompt=first.prompt if first else None,
+        prompt_version=first.prompt_version if first else None,
+        prompt_sha256=first.prompt_sha256 if first else None,
+        model=first.model if first else None,
+        base_url=first.base_url if first else None,
+        predictions=source,
+        gold=gold,
+        usage={
+            "prompt_tokens": sum(p.usage.prompt_tokens for p in provenance),
+            "completion_tokens": sum(p.usage.completion_tokens for p in provenance),
+            "requests": sum(p.attempts for p in provenance),
+            "cached": sum(p.cached for p in provenance),
+        },
+    )
+
+
+def evaluate(
+    *,
+    gold_dir: Path,
+    predictions: Path | None = None,
+    settings: Settings | None = None,
+    output: Path | None = None,
+    thresholds: Path | None = None,
+    baseline: Path | None = None,
+) -> EvalReport:
+    gold = load_records(gold_dir)
+    if predictions is not None:
+        preds = load_records(predictions)
+        source = str(predictions)
+    else:
+        preds = predict_gold(settings or Settings.from_env().resolved(), gold, output)
+        source = str(output) if output else "(extracted now)"
+    report = score(preds, gold)
+    report.run = run_info(preds, source, str(gold_dir))
+    if thresholds is not None:
+        base = EvalReport.model_validate_json(baseline.read_bytes()) if baseline else None
+        report.thresholds = check(report, load_thresholds(thresholds), base)
+    return report

@@ -1,0 +1,54 @@
+"""Read prediction and gold records: a JSONL output file, a gold-format .json file, or a folder."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ..errors import ConfigError
+from ..schemas import ArticleResult
+
+
+def load_records(path: str | Path) -> dict[str, ArticleResult]:
+    """Records by id. For an id that appears twice, an `ok` record wins over an error record."""
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(f"not found: {path}")
+    files = (
+        sorted(p for p in path.iterdir() if p.suffix in (".json", ".jsonl"))
+        if path.is_dir()
+        else [path]
+    )
+    if not files:
+        raise ConfigError(f"no .json or .jsonl records in {path}")
+    records: dict[str, ArticleResult] = {}
+    gc.disable()  # hundreds of thousands of new objects: the cyclic GC would rescan them all
+    try:
+        _read(files, records)
+    finally:
+        gc.enable()
+    return records
+
+
+def _read(files: list[Path], records: dict[str, ArticleResult]) -> None:
+    for file in files:
+        for number, line in enumerate(_documents(file), 1):
+            try:
+                record = ArticleResult.model_validate_json(line)
+            except ValidationError as exc:
+                where = f"{file}:{number}" if file.suffix == ".jsonl" else str(file)
+                raise ConfigError(
+                    f"{where} is not a valid record: {exc.errors()[0]['msg']} "
+                    f"at {'.'.join(map(str, exc.errors()[0]['loc']))}"
+                ) from None
+            if record.status == "ok" or record.id not in records:
+                records[record.id] = record
+
+
+def _documents(file: Path) -> list[bytes]:
+    data = file.read_bytes()
+    if file.suffix == ".json":
+        return [data]
+    return [line for line in data.splitlines() if line.strip()]

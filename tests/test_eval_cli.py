@@ -1,0 +1,110 @@
+"""`extractor eval` in a real subprocess: scores, reports, comparisons, thresholds."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from conftest import ROOT, cli_env, run_cli
+
+from extractor.testing.server import FakeOpenAI
+
+
+def _eval(*args: str | Path, tmp_path: Path, server: FakeOpenAI | None = None):
+    return run_cli("eval", *args, env=cli_env(server, tmp_path / "cache"), cwd=ROOT)
+
+
+def test_gold_scored_against_itself_prints_f1_of_one(tmp_path: Path) -> None:
+    report = tmp_path / "gold.json"
+    result = _eval("--predictions", "evals/gold", "--report", report, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "claims (micro)          │     1.000 │  1.000 │ 1.000" in result.stdout
+    data = json.loads(report.read_text())
+    assert data["micro"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+    assert data["strict_quantity"]["f1"] == 1.0
+
+
+def test_annotator_agreement_is_computed_with_the_same_scorer(tmp_path: Path) -> None:
+    report = tmp_path / "a.json"
+    result = _eval("--predictions", "evals/annotations/a", "--report", report, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(report.read_text())
+    assert 0.5 < data["micro"]["f1"] < 1.0
+    assert set(data["fields"]) == {
+        "value",
+        "qualifier",
+        "unit",
+        "source",
+        "date",
+        "location",
+        "disputed",
+    }
+    assert [a["id"] for a in data["articles"]] == sorted(
+        p.stem for p in (ROOT / "seeds").glob("*.txt")
+    )
+
+
+def test_compare_shows_deltas_and_the_gold_claims_gained_and_lost(tmp_path: Path) -> None:
+    old = tmp_path / "old.json"
+    _eval("--predictions", "evals/annotations/a", "--report", old, tmp_path=tmp_path)
+    result = _eval("--predictions", "evals/gold", "--compare", old, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Compared with the old report" in result.stdout
+    assert "micro.f1" in result.stdout
+    assert "+ gained" in result.stdout
+
+
+def test_missed_threshold_exits_1_and_names_the_metric(tmp_path: Path) -> None:
+    rules = tmp_path / "thresholds.toml"
+    rules.write_text('[minimum]\n"micro.f1" = 0.99\n"strict_quantity.f1" = 0.1\n')
+    result = _eval(
+        "--predictions",
+        "evals/annotations/b",
+        "--thresholds",
+        rules,
+        "--no-details",
+        tmp_path=tmp_path,
+    )
+    assert result.returncode == 1
+    assert "micro.f1" in result.stderr and "below the minimum" in result.stderr
+    assert "strict_quantity.f1" not in result.stderr
+
+
+def test_max_drop_versus_a_baseline_report_fails_a_regression(tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    _eval("--predictions", "evals/gold", "--report", baseline, tmp_path=tmp_path)
+    weaker = tmp_path / "weaker"
+    shutil.copytree(ROOT / "evals/gold", weaker)
+    record_path = next(weaker.glob("*.json"))
+    record = json.loads(record_path.read_text())
+    record["claims"] = record["claims"][: len(record["claims"]) // 2]
+    record_path.write_text(json.dumps(record))
+    rules = tmp_path / "thresholds.toml"
+    rules.write_text('[max_drop]\n"micro.recall" = 0.02\n')
+    result = _eval(
+        "--predictions", weaker, "--compare", baseline, "--thresholds", rules, tmp_path=tmp_path
+    )
+    assert result.returncode == 1
+    assert "micro.recall dropped by" in result.stderr
+    assert "- lost" in result.stdout
+
+
+def test_eval_extracts_the_gold_articles_through_the_endpoint_and_caches(
+    server: FakeOpenAI, tmp_path: Path
+) -> None:
+    report = tmp_path / "r.json"
+    first = _eval("--report", report, "--no-details", tmp_path=tmp_path, server=server)
+    assert first.returncode in (0, 1), first.stderr
+    data = json.loads(report.read_text())
+    assert data["run"]["model"] == "fake-model"
+    assert data["run"]["prompt"] == "claims" and len(data["run"]["prompt_sha256"]) == 64
+    assert server.request_count == 5
+    _eval("--no-details", tmp_path=tmp_path, server=server)
+    assert server.request_count == 5  # second eval is answered from the cache
+
+
+def test_bad_predictions_path_is_a_usage_error(tmp_path: Path) -> None:
+    result = _eval("--predictions", tmp_path / "missing.jsonl", tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert "not found" in result.stderr and "Traceback" not in result.stderr

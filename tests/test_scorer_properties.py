@@ -1,0 +1,203 @@
+"""Meta-evaluation: properties the scorer must have, checked with hypothesis."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractor.evaluation import score
+from extractor.schemas import ArticleResult, Claim
+
+TOPICS = [
+    "prisoners",
+    "protesters",
+    "journalists",
+    "students",
+    "workers",
+    "farmers",
+    "doctors",
+    "soldiers",
+    "fishermen",
+    "teachers",
+    "miners",
+    "nurses",
+    "drivers",
+    "pilots",
+]
+VERBS = ["released", "arrested", "detained", "freed", "pardoned", "counted", "reported"]
+PLACES = ["Caracas", "Aragua", "Maracaibo", "Valencia", "Barquisimeto", "Cumana", "Merida"]
+SOURCES = ["Foro Penal", "rights groups", "Venezuelan government", "the article", "AFP"]
+QUALIFIERS = ["exact", "at_least", "more_than", "about", "nearly"]
+UNRELATED = "The orchestra premiered a symphony composed entirely of whale song recordings."
+
+
+@st.composite
+def claim_specs(draw: st.DrawFn) -> list[dict]:
+    """2–12 distinct claims (distinct topic+verb+place), some with quantities."""
+    n = draw(st.integers(2, 12))
+    combos = draw(
+        st.lists(
+            st.tuples(st.sampled_from(TOPICS), st.sampled_from(VERBS), st.sampled_from(PLACES)),
+            min_size=n,
+            max_size=n,
+            unique_by=lambda t: t[0],
+        )
+    )
+    specs = []
+    for topic, verb, place in combos:
+        has_quantity = draw(st.booleans())
+        specs.append(
+            {
+                "topic": topic,
+                "verb": verb,
+                "place": place,
+                "value": draw(st.integers(2, 5000)) if has_quantity else None,
+                "qualifier": draw(st.sampled_from(QUALIFIERS)),
+                "source": draw(st.sampled_from(SOURCES)),
+                "date": draw(st.sampled_from([None, "2024", "2024-07", "2024-12-25"])),
+                "disputed": draw(st.booleans()),
+            }
+        )
+    return specs
+
+
+def _statement(spec: dict) -> str:
+    amount = f"{spec['value']} " if spec["value"] else "several "
+    return f"Officials say {amount}{spec['topic']} were {spec['verb']} in {spec['place']}."
+
+
+def _article(specs: list[dict], extra: str = "") -> tuple[str, list[Claim]]:
+    text, claims = "", []
+    for spec in specs:
+        statement = _statement(spec)
+        start = len(text)
+        text += statement + " "
+        quantity = (
+            {"value": spec["value"], "qualifier": spec["qualifier"], "unit": spec["topic"]}
+            if spec["value"]
+            else None
+        )
+        claims.append(
+            Claim.model_validate(
+                {
+                    "statement": statement,
+                    "subject": "officials",
+                    "quantity": quantity,
+                    "date": spec["date"],
+                    "location": spec["place"],
+                    "source": {"name": spec["source"]},
+                    "disputed": spec["disputed"],
+                    "evidence": {
+                        "quote": statement,
+                        "start": start,
+                        "end": start + len(statement),
+                        "alignment": "exact",
+                    },
+                }
+            )
+        )
+    return text + extra, claims
+
+
+def _record(claims: list[Claim], text: str, article_id: str = "a") -> ArticleResult:
+    return ArticleResult(id=article_id, status="ok", claims=claims, text=text)
+
+
+def _metrics(pred: list[Claim], gold: list[Claim], text: str) -> dict[str, float]:
+    return score({"a": _record(pred, text)}, {"a": _record(gold, text)}).metrics()
+
+
+@settings(max_examples=60, deadline=None)
+@given(claim_specs())
+def test_gold_scored_against_itself_is_perfect_everywhere(specs: list[dict]) -> None:
+    text, gold = _article(specs)
+    metrics = _metrics(gold, gold, text)
+    for name, value in metrics.items():
+        expected = 0.0 if name in ("grounding.fuzzy", "grounding.none") else 1.0
+        assert value == expected, name
+
+
+@settings(max_examples=60, deadline=None)
+@given(claim_specs(), st.data())
+def test_dropping_k_of_n_gives_recall_n_minus_k_over_n_and_full_precision(
+    specs: list[dict], data: st.DataObject
+) -> None:
+    text, gold = _article(specs)
+    k = data.draw(st.integers(0, len(gold) - 1))
+    dropped = set(data.draw(st.permutations(range(len(gold))))[:k])
+    pred = [c for i, c in enumerate(gold) if i not in dropped]
+    report = score({"a": _record(pred, text)}, {"a": _record(gold, text)})
+    assert report.micro.recall == round((len(gold) - k) / len(gold), 6)
+    assert report.micro.precision == 1.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(claim_specs(), st.data())
+def test_changing_one_quantity_lowers_strict_f1_and_value_accuracy_and_nothing_else(
+    specs: list[dict], data: st.DataObject
+) -> None:
+    text, gold = _article(specs)
+    with_quantity = [i for i, c in enumerate(gold) if c.quantity is not None]
+    if not with_quantity:
+        return
+    index = data.draw(st.sampled_from(with_quantity))
+    changed = gold[index].model_copy(deep=True)
+    changed.quantity.value += data.draw(st.integers(1, 100))
+    pred = [changed if i == index else c for i, c in enumerate(gold)]
+    before, after = _metrics(gold, gold, text), _metrics(pred, gold, text)
+    assert after["strict_quantity.f1"] < before["strict_quantity.f1"]
+    assert after["fields.value"] < before["fields.value"]
+    lowered = {name for name in before if after[name] != before[name]}
+    assert lowered == {
+        "strict_quantity.f1",
+        "strict_quantity.precision",
+        "strict_quantity.recall",
+        "fields.value",
+    }
+
+
+@settings(max_examples=60, deadline=None)
+@given(claim_specs(), st.randoms(use_true_random=False))
+def test_order_of_claims_changes_nothing(specs: list[dict], random) -> None:
+    text, gold = _article(specs)
+    pred = [c.model_copy() for c in gold]
+    pred[0] = pred[0].model_copy(update={"disputed": not pred[0].disputed})
+    shuffled_pred, shuffled_gold = pred[:], gold[:]
+    random.shuffle(shuffled_pred)
+    random.shuffle(shuffled_gold)
+    assert _metrics(pred, gold, text) == _metrics(shuffled_pred, shuffled_gold, text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(claim_specs(), st.data())
+def test_a_reworded_statement_with_the_same_facts_still_matches(
+    specs: list[dict], data: st.DataObject
+) -> None:
+    text, gold = _article(specs)
+    index = data.draw(st.integers(0, len(gold) - 1))
+    spec = specs[index]
+    amount = f"{spec['value']} " if spec["value"] else "several "
+    reworded = f"In {spec['place']}, {amount}{spec['topic']} were {spec['verb']}, officials said."
+    pred = [c.model_copy() for c in gold]
+    pred[index] = pred[index].model_copy(update={"statement": reworded})
+    report = score({"a": _record(pred, text)}, {"a": _record(gold, text)})
+    assert report.micro.f1 == 1.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(claim_specs(), st.data())
+def test_an_unrelated_claim_never_matches(specs: list[dict], data: st.DataObject) -> None:
+    text, gold = _article(specs, extra=UNRELATED)
+    start = text.index(UNRELATED)
+    template = data.draw(st.sampled_from(gold))  # same source, date, quantity as a gold claim
+    unrelated = template.model_copy(
+        update={
+            "statement": UNRELATED,
+            "evidence": template.evidence.model_copy(
+                update={"quote": UNRELATED, "start": start, "end": start + len(UNRELATED)}
+            ),
+        }
+    )
+    report = score({"a": _record([unrelated], text)}, {"a": _record(gold, text)})
+    assert report.micro.precision == 0.0
+    assert report.counts["matched"] == 0
