@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import ConfigError
 
-TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown", ".html", ".htm"}
+HTML_SUFFIXES = {".html", ".htm"}
+TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown", *HTML_SUFFIXES}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 MAX_ARTICLE_BYTES = 50 * 1024 * 1024
 
@@ -53,7 +55,8 @@ def check_paths(paths: Iterable[str | Path]) -> list[Path]:
 def iter_items(paths: Iterable[str | Path]) -> Iterator[Item]:
     for path in check_paths(paths):
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            # not is_file(): a dangling link named x.txt must be reported, not skipped
+            for child in sorted(p for p in path.rglob("*") if not p.is_dir()):
                 if child.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES:
                     yield from _iter_file(child)
         else:
@@ -77,7 +80,10 @@ def read_text_file(path: Path) -> Item:
         raw = path.read_bytes()
     except OSError as exc:
         return InputProblem(item_id, source, "unreadable", f"cannot read file: {exc.strerror}")
-    return decode_article(item_id, source, raw)
+    item = decode_article(item_id, source, raw)
+    if isinstance(item, Article) and path.suffix.lower() in HTML_SUFFIXES:
+        return to_article(item_id, source, html_to_text(item.text))
+    return item
 
 
 def decode_article(item_id: str, source: str, raw: bytes) -> Item:
@@ -95,6 +101,63 @@ def to_article(item_id: str, source: str, text: str) -> Item:
     if not text.strip():
         return InputProblem(item_id, source, "empty", "article is empty or whitespace only")
     return Article(id=item_id, text=text, source=source)
+
+
+class _TextOfHtml(HTMLParser):
+    """Visible text of an HTML page: no tags, scripts, styles; block elements end lines."""
+
+    BLOCKS = frozenset(
+        {
+            "p",
+            "div",
+            "br",
+            "li",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "tr",
+            "section",
+            "article",
+            "header",
+            "footer",
+            "blockquote",
+            "title",
+        }
+    )
+    HIDDEN = frozenset({"script", "style", "noscript", "template", "head"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        if tag in self.HIDDEN:
+            self.hidden += 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    """The article as text: offsets in records index this text (write it with --include-text)."""
+    parser = _TextOfHtml()
+    parser.feed(html)
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def _iter_jsonl(path: Path) -> Iterator[Item]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,6 +93,9 @@ async def run_batch(
     paths = check_paths(inputs)
     sink = JsonlSink(output, include_text=include_text)
     done = sink.prepare()
+    errors_path = errors_file(output)
+    errors_path.unlink(missing_ok=True)
+    errors = JsonlSink(errors_path)
     summary = BatchSummary(output=Path(output))
     if progress:
         progress.start(max(count_items(paths) - len(done), 0), len(done))
@@ -101,26 +103,19 @@ async def run_batch(
         items = _pending(iter_items(paths), done, summary)
         async for result in extractor.amap(items):
             sink.write(result)
+            if result.status == "error":
+                errors.write(result)
             summary.add(result)
             if progress:
                 progress.advance(result)
     finally:
         sink.close()
+        errors.close()
         await extractor.aclose()
     return summary
 
 
-def summary_json(summary: BatchSummary) -> str:
-    return json.dumps(
-        {
-            "output": str(summary.output),
-            "processed": summary.total,
-            "ok": summary.ok,
-            "failed": summary.failed,
-            "skipped_already_done": summary.skipped,
-            "cached": summary.cached,
-            "requests": summary.attempts,
-            "usage": summary.usage.model_dump(),
-            "errors": summary.errors,
-        }
-    )
+def errors_file(output: Path) -> Path:
+    """Where this run's error records are copied: claims.jsonl -> claims.errors.jsonl."""
+    output = Path(output)
+    return output.with_name(f"{output.stem}.errors{output.suffix or '.jsonl'}")

@@ -15,7 +15,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from .batch import BatchSummary
+from .batch import BatchSummary, errors_file
 from .schemas import ArticleResult
 
 console = Console(stderr=True, soft_wrap=True)
@@ -79,6 +79,6 @@ def print_summary(summary: BatchSummary, settings: Any) -> None:
         kinds = ", ".join(f"{k}: {n}" for k, n in sorted(summary.errors.items()))
         console.print(
             f"[yellow]{summary.failed} articles failed ({kinds}); their records have "
-            f'"status": "error" in {summary.output}. Run the same command again to retry only '
-            "those.[/yellow]"
+            f'"status": "error" in {summary.output} (copied to {errors_file(summary.output)}). '
+            "Run the same command again to retry only those.[/yellow]"
         )

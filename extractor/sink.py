@@ -64,12 +64,3 @@ def _parse(line: bytes) -> dict | None:
     except ValueError:
         return None
     return value if isinstance(value, dict) else None
-
-
-def read_records(path: Path) -> list[ArticleResult]:
-    """All records of a JSONL output file (or of a gold-format .json file)."""
-    path = Path(path)
-    if path.suffix == ".json":
-        return [ArticleResult.model_validate_json(path.read_bytes())]
-    with path.open("rb") as handle:
-        return [ArticleResult.model_validate_json(line) for line in handle if line.strip()]

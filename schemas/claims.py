@@ -21,7 +21,7 @@ evidence     verbatim quote from the article (+ start/end/alignment once grounde
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -126,7 +126,21 @@ class Claim(DraftClaim):
     evidence: Evidence  # type: ignore[assignment]
 
 
+_REASONING = re.compile(r"^\s*<think>.*?</think>\s*", re.DOTALL)
+_FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
+
+
 class ClaimSet(_Written):
     """What the model returns for one article."""
 
     claims: list[DraftClaim] = Field(default_factory=list)
+
+    @classmethod
+    def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> ClaimSet:
+        """Also accept a reasoning model's `<think>…</think>` preamble and a ```json fence."""
+        if isinstance(json_data, bytes | bytearray):
+            json_data = json_data.decode("utf-8", errors="replace")
+        json_data = _REASONING.sub("", json_data, count=1)
+        if fenced := _FENCE.match(json_data):
+            json_data = fenced.group(1)
+        return super().model_validate_json(json_data, **kwargs)

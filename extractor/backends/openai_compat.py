@@ -134,11 +134,13 @@ class OpenAICompatBackend:
     def _check_budget(self, tally: _Tally) -> None:
         budget = self.settings.token_budget
         if budget is not None and tally.tokens >= budget:
-            raise ExtractionError(
-                "token_budget",
-                f"token budget of {budget} spent ({tally.tokens} tokens in {tally.attempts} "
-                "requests); raise --token-budget or shorten the article",
-            )
+            raise ExtractionError("token_budget", self._budget_message(tally))
+
+    def _budget_message(self, tally: _Tally) -> str:
+        return (
+            f"token budget of {self.settings.token_budget} spent ({tally.tokens} tokens in "
+            f"{tally.attempts} requests); raise --token-budget or shorten the article"
+        )
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -155,10 +157,12 @@ class OpenAICompatBackend:
             InstructorRetryException,
         )
         from instructor.core.hooks import Hooks
+        from instructor.v2.core.errors import TokenBudgetError
 
         hooks = Hooks()
         hooks.on("completion:kwargs", tally.on_request)
         hooks.on("completion:response", tally.on_response)
+        budget = self.settings.token_budget
         try:
             parsed, _ = await self._instructor().create_with_completion(
                 messages=messages,
@@ -167,9 +171,12 @@ class OpenAICompatBackend:
                 max_retries=self.settings.max_reasks,
                 strict=False,
                 hooks=hooks,
+                token_budget=None if budget is None else max(budget - tally.tokens, 1),
                 **params,
             )
             return parsed
+        except TokenBudgetError:
+            raise ExtractionError("token_budget", self._budget_message(tally)) from None
         except IncompleteOutputException:
             room = int(params.get("max_tokens") or 4096)
             if tally.grown or room >= MAX_TOKENS_CEILING:
@@ -205,6 +212,8 @@ class OpenAICompatBackend:
             return _Transient("timeout", f"no answer within {self.settings.timeout:g} s")
         if isinstance(exc, openai.APIConnectionError):
             return _Transient("connection", f"connection to {self.base_url} failed")
+        if isinstance(exc, IndexError):  # instructor reading choices[0] of an empty list
+            return _Transient("empty_answer", "the endpoint returned no choices")
         if isinstance(exc, ValidationError | ValueError):
             return ExtractionError(
                 "invalid_output",

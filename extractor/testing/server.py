@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import random
 import re
 import socket
 import threading
@@ -150,6 +151,47 @@ def default_responder(request: ChatRequest) -> Reply:
         if len(claims) == 5:
             break
     return Reply.claims(claims)
+
+
+TRANSIENT_FAULTS: tuple[Callable[[], Reply], ...] = (
+    lambda: Reply.rate_limited(retry_after=0.01),
+    lambda: Reply.server_error(500),
+    lambda: Reply.server_error(502),
+    lambda: Reply.server_error(503),
+    Reply.dropped,
+    Reply.malformed,
+    Reply.schema_invalid,
+    Reply.no_choices,
+    Reply.broken_http,
+)
+
+
+def flaky(
+    responder: Responder = default_responder,
+    *,
+    rate: float = 0.3,
+    seed: int = 0,
+    faults: tuple[Callable[[], Reply], ...] = TRANSIENT_FAULTS,
+    max_in_a_row: int = 2,
+) -> Responder:
+    """A responder that answers `rate` of requests with a random transient fault (mixed kinds).
+
+    No article gets more than `max_in_a_row` faults in a row, so a client with enough retries
+    always gets through: faults are transient, as they are in real life.
+    """
+    rng = random.Random(seed)
+    streak: dict[str, int] = {}
+    lock = threading.Lock()
+
+    def respond(request: ChatRequest) -> Reply:
+        key = request.article
+        with lock:
+            faulty = streak.get(key, 0) < max_in_a_row and rng.random() < rate
+            streak[key] = streak.get(key, 0) + 1 if faulty else 0
+            fault = rng.choice(faults) if faulty else None
+        return fault() if fault else responder(request)
+
+    return respond
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -1,0 +1,27 @@
+# Two commands for a fresh clone (each sets itself up):
+#   make run    extract claims from seeds/ and score them against the gold (offline baseline
+#               unless an endpoint is configured: OPENAI_BASE_URL / OPENAI_API_KEY + EXTRACTOR_MODEL)
+#   make test   the whole test suite
+VENV ?= .venv
+PY := $(VENV)/bin/python
+OUT ?= out
+
+.PHONY: run test install
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	rm -f $(OUT)/claims.jsonl
+	$(VENV)/bin/extractor run seeds/ -o $(OUT)/claims.jsonl
+	$(VENV)/bin/extractor eval --predictions $(OUT)/claims.jsonl --report $(OUT)/eval.json --no-details
+
+test: install
+	$(VENV)/bin/ruff check extractor schemas tests benchmarks
+	$(VENV)/bin/pytest
+
