@@ -53,9 +53,19 @@ def _jsonl(path: Path, count: int, *, broken: set[int] = frozenset()) -> Path:
         Reply(content=""),
         Reply.broken_http(),
     ],
-    ids=["500", "502", "503", "429", "reset", "malformed", "invalid", "no-choices", "empty",
-         "not-json-200"],
-)  # fmt: skip
+    ids=[
+        "500",
+        "502",
+        "503",
+        "429",
+        "reset",
+        "malformed",
+        "invalid",
+        "no-choices",
+        "empty",
+        "not-json-200",
+    ],
+)
 def test_a_transient_fault_is_retried_and_the_article_succeeds(
     server: FakeOpenAI, settings: Settings, fault: Reply
 ) -> None:
@@ -144,9 +154,16 @@ def test_chaos_run_of_1000_articles_with_30_percent_faults_ends_all_ok(tmp_path:
         source = _jsonl(tmp_path / "in.jsonl", 1000)
         out = tmp_path / "out.jsonl"
         result = run_cli(
-            "run", source, "-o", out, "-q", "--concurrency", "32",
-            env=cli_env(server, tmp_path / "cache"), timeout=300,
-        )  # fmt: skip
+            "run",
+            source,
+            "-o",
+            out,
+            "-q",
+            "--concurrency",
+            "32",
+            env=cli_env(server, tmp_path / "cache"),
+            timeout=300,
+        )
         assert result.returncode == 0, result.stderr[-2000:]
     records = _records(out)
     assert len(records) == 1000 == len({r["id"] for r in records})
@@ -196,8 +213,19 @@ def test_kill_9_at_random_moments_never_tears_a_line_and_the_next_run_completes(
     rng = random.Random(5)
     with FakeOpenAI(latency=0.01, record=False) as server:
         env = cli_env(server, tmp_path / "cache")
-        command = [sys.executable, "-m", "extractor.cli", "run", str(source), "-o", str(out),
-                   "-q", "--concurrency", "4", "--no-cache"]  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            "extractor.cli",
+            "run",
+            str(source),
+            "-o",
+            str(out),
+            "-q",
+            "--concurrency",
+            "4",
+            "--no-cache",
+        ]
         for _ in range(20):
             process = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
             time.sleep(rng.uniform(0.3, 2.5))
@@ -218,8 +246,10 @@ def test_ctrl_c_stops_promptly_flushes_and_says_how_to_resume(tmp_path: Path) ->
         env = cli_env(server, tmp_path / "cache")
         process = subprocess.Popen(
             [sys.executable, "-m", "extractor.cli", "run", str(source), "-o", str(out), "-q"],
-            env=env, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         deadline = time.monotonic() + 60
         while (not out.exists() or out.stat().st_size < 2000) and time.monotonic() < deadline:
             time.sleep(0.1)
@@ -254,7 +284,7 @@ def test_two_processes_sharing_one_cache_neither_crash_nor_corrupt_it(tmp_path: 
                 env=env,
                 stderr=subprocess.PIPE,
                 text=True,
-            )  # fmt: skip
+            )
             for i in range(2)
         ]
         for process in runs:
@@ -338,11 +368,23 @@ def test_a_5_mb_article_is_chunked_and_claims_map_back_to_whole_article_offsets(
     repeated = "Officials said 5 people were freed in the city."
 
     def responder(request):  # type: ignore[no-untyped-def]
-        claims = [{"statement": repeated, "subject": "officials",
-                   "source": {"name": "officials"}, "evidence": {"quote": repeated}}]  # fmt: skip
+        claims = [
+            {
+                "statement": repeated,
+                "subject": "officials",
+                "source": {"name": "officials"},
+                "evidence": {"quote": repeated},
+            }
+        ]
         if marker_quote in request.article:
-            claims.append({"statement": marker_quote, "subject": "officials",
-                           "source": {"name": "officials"}, "evidence": {"quote": marker_quote}})  # fmt: skip
+            claims.append(
+                {
+                    "statement": marker_quote,
+                    "subject": "officials",
+                    "source": {"name": "officials"},
+                    "evidence": {"quote": marker_quote},
+                }
+            )
         return Reply.claims(claims)
 
     server.responder = responder
@@ -361,11 +403,20 @@ def test_the_api_key_is_in_no_file_log_or_report_the_tools_write(tmp_path: Path)
         out = tmp_path / "out" / "claims.jsonl"
         run = run_cli("run", ROOT / "seeds", "-o", out, env=env)
         server.script(Reply(status=401, error="invalid key"), *[Reply.server_error()] * 20)
-        failing = run_cli("run", ROOT / "seeds", "-o", tmp_path / "fail.jsonl", "--no-cache",
-                          "--max-attempts", "2", env=env)  # fmt: skip
+        failing = run_cli(
+            "run",
+            ROOT / "seeds",
+            "-o",
+            tmp_path / "fail.jsonl",
+            "--no-cache",
+            "--max-attempts",
+            "2",
+            env=env,
+        )
         report = tmp_path / "report.json"
-        evaluation = run_cli("eval", "--report", report, "--output", tmp_path / "pred.jsonl",
-                             env=env, cwd=ROOT)  # fmt: skip
+        evaluation = run_cli(
+            "eval", "--report", report, "--output", tmp_path / "pred.jsonl", env=env, cwd=ROOT
+        )
     assert run.returncode == 0 and failing.returncode == 1 and report.exists()
     for process in (run, failing, evaluation):
         assert API_KEY not in process.stdout + process.stderr
