@@ -1,0 +1,282 @@
+"""Attribution: who asserts a sentence ("according to X", "X said", "said by X"), and their kind.
+
+The source's kind (government, ngo, media, person, other) comes from the words of its name and,
+for a personal name, from whether the article names that person elsewhere; a spokesperson's
+apposition ("a spokesperson for the Red Cross") makes them speak for the organisation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from ...schemas.claims import SourceKind
+from .lexicon import (
+    ACTOR_WORDS,
+    DETERMINERS,
+    FUNCTION,
+    GOVERNMENT,
+    MEDIA,
+    NGO,
+    PRONOUN_STARTS,
+    TIME_WORDS,
+    word_set,
+)
+from .subjects import leading_words
+from .tokens import WINDOW, Token, ahead, tokenize
+
+# words allowed inside a source's noun phrase although they are function words
+_NP_GLUE = frozenset({"the", "a", "an", "of", "for", "and", "de", "del", "la", "van", "von"})
+_NP_BREAK = FUNCTION - _NP_GLUE
+_NP_LEADING_JUNK = frozenset({"and", "of", "for", "or", "de", "del", "la"})
+
+_KIND_PHRASES: dict[str, SourceKind] = {
+    "red cross": "ngo",
+    "red crescent": "ngo",
+    "white house": "government",
+    "human rights": "ngo",
+    "united nations": "other",
+}
+_TITLES = word_set(
+    "president minister premier governor mayor secretary senator chancellor king queen "
+    "mr mrs ms dr sen rep gov general judge pope"
+)
+_NOT_FIRST_NAMES = word_set(
+    "north south east west new upper lower united great central northern southern eastern "
+    "western saint san santa los las el la le the"
+)
+
+_ACCORDING_RE = re.compile(r"\baccording to\s+", re.I)
+_REPORT_PREFIX = re.compile(
+    r"^(?:(?:a|an|the)\s+)?(?:latest\s+|new\s+|recent\s+)?"
+    r"(?:report|statement|study|survey|tally|count|data|figures|estimate|estimates|analysis|"
+    r"post|announcement)\s+(?:by|from|of|released by|published by)\s+",
+    re.I,
+)
+_STRONG_VERBS = (
+    "said|says|say|told|tells|wrote|writes|confirmed|confirms|confirm|announced|announces|"
+    "announce|estimated|estimates|estimate|informs|informed|stated|states|noted|notes|note|"
+    "warned|warns|added|adds|argued|argues|argue|insisted|insists|stressed|stresses|stress|"
+    "explained|acknowledged|admitted|maintained|maintains|alleged|alleges"
+)
+_WEAK_VERBS = (
+    "reported|reports|report|claims|claim|shows|show|showed|indicated|indicates|indicate|"
+    "cited|cites|accused|accuses"
+)
+_STRONG_RE = re.compile(rf"\b(?P<verb>{_STRONG_VERBS})\b")
+_WEAK_RE = re.compile(rf"\b(?P<verb>{_WEAK_VERBS})\b")
+_CITED = word_set("cited quoted published reported released carried")
+_ADVERBS_BEFORE_VERB = word_set(
+    "has have had also later previously reportedly recently now further again publicly "
+    "already separately earlier will would could may"
+)
+_PASSIVE_BY_RE = re.compile(
+    r"\b(?:announced|reported|confirmed|made|released|published|issued|stated|estimated|cited|"
+    r"compiled|documented|verified)\s+by\s+",
+    re.I,
+)
+_INVERSION_RE = re.compile(
+    r"(?:[,”\"’]\s*)(?:said|says|added|wrote|according to)\s+(?=(?:the\s+)?[A-Z])"
+)
+
+_NAME_PAIR_RE = re.compile(r"(?=\b(?P<first>[A-Z][\w’'.-]+)\s+(?P<last>[A-Z][\w’'-]+)\b)")
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """Who asserts the sentence, and where the attribution sits in it."""
+
+    name: str
+    kind: SourceKind
+    start: int
+    end: int
+
+
+class ArticleFacts:
+    """The article as the rules see it; facts that need the whole text are found once, lazily."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def people(self) -> frozenset[str]:
+        """Words the article puts after a first name or a title ("Donald Trump", "President
+        Trump"), so that a bare "Trump says" is a person and "Caracas says" is not."""
+        found: set[str] = set()
+        for m in _NAME_PAIR_RE.finditer(self.text):
+            first = m.group("first").lower().rstrip(".")
+            if first in _TITLES or not (
+                first in _NOT_FIRST_NAMES
+                or first in FUNCTION
+                or first in TIME_WORDS
+                or first in PRONOUN_STARTS
+                or m.group("first").isupper()
+            ):
+                found.add(m.group("last"))
+        return frozenset(found)
+
+
+def find_source(sentence: str, article: ArticleFacts) -> Cue | None:
+    """Who asserts the sentence: "according to X", "X said", "X, …, said", "said by X"."""
+    for m in _ACCORDING_RE.finditer(sentence):
+        cue = _cue_after(sentence, m.end(), m.start(), "according", article)
+        if cue:
+            return cue
+    for pattern in (_STRONG_RE, _WEAK_RE):
+        for m in pattern.finditer(sentence):
+            cue = _cue_before(sentence, m.start(), m.group("verb").lower(), article)
+            if cue:
+                return cue
+        if pattern is _STRONG_RE:
+            for m in _PASSIVE_BY_RE.finditer(sentence):
+                cue = _cue_after(sentence, m.end(), m.start(), "by", article)
+                if cue:
+                    return cue
+            for m in _INVERSION_RE.finditer(sentence):
+                cue = _cue_after(sentence, m.end(), m.start(), "said", article)
+                if cue:
+                    return cue
+    return None
+
+
+def _cue_after(
+    sentence: str, position: int, cue_start: int, verb: str, article: ArticleFacts
+) -> Cue | None:
+    """The noun phrase that follows "according to" / "by": "Foro Penal", "the AFP agency"."""
+    prefix = _REPORT_PREFIX.match(ahead(sentence, position))
+    if prefix:
+        position += prefix.end()
+    words: list[Token] = []
+    for token in tokenize(ahead(sentence, position), position):
+        if not token.is_word or token.low in _NP_BREAK or len(words) >= 14:
+            break
+        if words and len(token.low) > 4 and token.low.endswith(("ed", "ing")):
+            break
+        words.append(token)
+    while words and words[-1].low in _NP_GLUE:
+        words.pop()
+    return _make_cue(sentence, words, cue_start, verb, article, "")
+
+
+def _cue_before(sentence: str, verb_start: int, verb: str, article: ArticleFacts) -> Cue | None:
+    """The noun phrase right before a speech verb: "rights groups said", "Trump says"."""
+    window = max(0, verb_start - 2 * WINDOW)
+    tokens = tokenize(sentence[window:verb_start], window)
+    i = len(tokens) - 1
+    while i >= 0 and tokens[i].low in _ADVERBS_BEFORE_VERB:
+        i -= 1
+    if i >= 0 and tokens[i].text.endswith(("’s", "'s")):
+        return None  # "the government's claims": a noun, not a verb
+    if i >= 0 and tokens[i].low == "to":
+        return None  # "able to confirm"
+    apposition = ""
+    if i >= 0 and tokens[i].text in {",", "—", "–"}:
+        # "Jane Doe, a spokesperson for the Red Cross, said": skip back over the apposition
+        delimiter = tokens[i].text
+        j = i - 1
+        while j >= 0 and tokens[j].text != delimiter and tokens[i].start - tokens[j].start < 150:
+            j -= 1
+        if j < 0 or tokens[j].text != delimiter:
+            return None
+        apposition = sentence[tokens[j].end : tokens[i].start]
+        i = j - 1
+    words: list[Token] = []
+    while i >= 0 and len(words) < 9:
+        token = tokens[i]
+        if token.low in _NP_BREAK and i >= 1 and tokens[i - 1].low in _CITED and words:
+            # "Official figures cited in reports say": the figures say it, the reports carry it
+            words, i = [], i - 2
+            continue
+        if not token.is_word or token.low in _NP_BREAK:
+            break
+        if len(token.low) > 4 and token.low.endswith("ed") and token.text.islower():
+            break
+        words.append(token)
+        i -= 1
+    words.reverse()
+    if not words and not apposition and i >= 0 and tokens[i].low in {"and", "but"}:
+        # "Rights groups welcome the move but note …": the sentence's subject says it
+        words = [w for w in leading_words(sentence) if w.end <= verb_start]
+    while words and words[0].low in _NP_LEADING_JUNK:
+        words.pop(0)
+    return _make_cue(sentence, words, words[0].start if words else 0, verb, article, apposition)
+
+
+def _make_cue(
+    sentence: str,
+    words: list[Token],
+    cue_start: int,
+    verb: str,
+    article: ArticleFacts,
+    apposition: str,
+) -> Cue | None:
+    if not words or all(w.low in DETERMINERS for w in words):
+        return None
+    name = sentence[words[0].start : words[-1].end]
+    described = _described_name(words, sentence)
+    kind = _kind(name, verb, article.people, apposition)
+    if described:
+        name = described
+    return Cue(name=name, kind=kind, start=cue_start, end=words[-1].end)
+
+
+def _described_name(words: list[Token], sentence: str) -> str | None:
+    """The name after a descriptor ("Human rights group Foro Penal" -> "Foro Penal")."""
+    for index, word in enumerate(words[:-1]):
+        if word.low in ACTOR_WORDS and word.text.islower() and words[index + 1].text[0].isupper():
+            return sentence[words[index + 1].start : words[-1].end]
+    return None
+
+
+def _kind(name: str, verb: str, people: frozenset[str], apposition: str) -> SourceKind:
+    """government / ngo / media from the words of the name; a personal name is a person."""
+    if _titled_person(name):
+        return "government" if verb.startswith("announce") else "person"
+    low = name.lower()
+    for phrase, kind in _KIND_PHRASES.items():
+        if phrase in low:
+            return kind
+    words = re.findall(r"[\w.]+", low)
+    for word in reversed(words):
+        word = word.strip(".")
+        if word in MEDIA:
+            return "media"
+        if word in NGO:
+            return "ngo"
+        if word in GOVERNMENT:
+            return "government"
+    if _is_personal_name(name, people):
+        if apposition:
+            via = _kind(apposition, verb, frozenset(), "")
+            if via not in ("other", "person"):
+                return via  # a spokesperson speaks for the organisation
+        return "person"
+    return "other"
+
+
+def _titled_person(name: str) -> bool:
+    """True for "President Joe Biden", "US President Trump" (a title and a personal name), so
+    that they speak as a person, or as the government for an official act ("announced")."""
+    parts = name.split()
+    for index, part in enumerate(parts[:2]):
+        if part.lower().rstrip(".") in _TITLES:
+            rest = parts[index + 1 :]
+            named = rest and all(
+                p[:1].isupper() and not p.isupper() and p.lower() not in ACTOR_WORDS for p in rest
+            )
+            return bool(named)
+    return False
+
+
+def _is_personal_name(name: str, people: frozenset[str]) -> bool:
+    parts = name.split()
+    if not 1 <= len(parts) <= 4 or any(not p[:1].isupper() for p in parts):
+        return False
+    if any(p.isupper() or any(c.isdigit() for c in p) for p in parts):
+        return False  # acronyms and initialisms are organisations or countries
+    if parts[0].lower() in _NOT_FIRST_NAMES:
+        return False
+    if len(parts) > 1:
+        return True
+    return parts[0] in people  # one word ("Trump"): only if the article gives a name or title

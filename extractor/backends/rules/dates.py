@@ -1,0 +1,83 @@
+"""Dates: a claim's time as written, and an ISO date only when the text itself gives the year.
+
+A yearless "March 3" or "Tuesday" keeps its text but no date: the rules never guess a year.
+dateparser only checks that a written date is real, and is imported on first use.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .lexicon import MONTH, MONTHS, WEEKDAYS
+from .tokens import flat, is_attributive
+
+_YEAR = r"(?:1[89]|20)\d{2}"
+
+_DATE_RE = re.compile(
+    rf"(?P<since>\b[Ss]ince\s+)?(?:"
+    rf"(?P<md>\b{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+(?P<md_y>{_YEAR})\b)?)"
+    rf"|(?P<dm>\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}(?:,?\s+(?P<dm_y>{_YEAR})\b)?)"
+    rf"|(?P<my>\b{MONTH},?\s+(?P<my_y>{_YEAR})\b)"
+    rf"|(?P<wd>\b(?:{WEEKDAYS})\b(?:\s+(?:morning|afternoon|evening|night))?)"
+    rf"|(?P<hol>\b(?:Christmas(?: Day| Eve)?|New Year['’]s(?: Day| Eve)|Easter(?: Sunday)?)\b)"
+    rf"|(?:(?<=\bin )|(?<=\bby )|(?<=\bof ))(?P<mo>(?:early |late |mid-)?(?:{MONTHS})\b)"
+    rf"|(?:(?<=\bin )|(?<=\bby )|(?<=\bof )|(?<=\buntil )|(?<=\bfrom ))(?P<yr>{_YEAR})\b"
+    rf"|(?P<rel>\b(?:yesterday|today|tonight|last (?:week|month|year|night)|"
+    rf"this (?:week|month|year)|earlier this (?:week|month|year)|next (?:week|month|year)|"
+    rf"the past (?:week|month|year))\b)"
+    rf")"
+)
+_SINCE_ONLY_RE = re.compile(rf"\b[Ss]ince\s+(?P<mo>(?:{MONTHS})|(?P<yr>{_YEAR}))\b")
+
+
+def time_of(sentence: str) -> tuple[str | None, str | None]:
+    """The claim's time as written, and an ISO date only when the text itself gives the year."""
+    specific: list[re.Match[str]] = []
+    years: list[re.Match[str]] = []
+    relative: list[re.Match[str]] = []
+    for m in _DATE_RE.finditer(sentence):
+        bare = m.group("my") or m.group("mo") or m.group("yr")
+        if bare and is_attributive(sentence, m.end()):
+            continue  # "the July 2024 election": names the event, not the claim's time
+        if m.group("yr"):
+            years.append(m)
+        elif m.group("rel"):
+            relative.append(m)
+        else:
+            specific.append(m)
+    for group in (specific, years, relative):
+        if group:
+            m = group[0]
+            since = m.group("since") or ""
+            core = flat(m.group()[len(since) :])
+            return m.group(), _iso(m, core)
+    since = _SINCE_ONLY_RE.search(sentence)
+    if since:
+        return since.group(), since.group("yr")
+    return None, None
+
+
+def _iso(m: re.Match[str], core: str) -> str | None:
+    if m.group("yr"):
+        return m.group("yr")
+    if m.group("my"):
+        parsed = _parse_date(core, ("month", "year"))
+        return f"{parsed[0]:04d}-{parsed[1]:02d}" if parsed else None
+    if m.group("md_y") or m.group("dm_y"):
+        parsed = _parse_date(core, ("day", "month", "year"))
+        return f"{parsed[0]:04d}-{parsed[1]:02d}-{parsed[2]:02d}" if parsed else None
+    return None  # no year written: never guess one
+
+
+@lru_cache(maxsize=512)
+def _parse_date(expression: str, parts: tuple[str, ...]) -> tuple[int, int, int] | None:
+    """dateparser checks the date is real ("February 30, 2024" is not); imported on first use."""
+    import dateparser
+
+    parsed = dateparser.parse(
+        re.sub(r"(\d)(?:st|nd|rd|th)\b", r"\1", expression),
+        languages=["en"],
+        settings={"REQUIRE_PARTS": list(parts), "STRICT_PARSING": "day" in parts},
+    )
+    return (parsed.year, parsed.month, parsed.day) if parsed else None

@@ -1,0 +1,100 @@
+"""Word lists and patterns that several of the rules share.
+
+The lists are generic news English written as plain words, so they are easy to read and extend
+and know nothing about any particular article. A list or pattern that only one rule uses lives
+next to that rule instead; what is here is here because more than one module needs it.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def word_set(text: str) -> frozenset[str]:
+    """A word list written as one whitespace-separated string (easier to read and extend)."""
+    return frozenset(text.split())
+
+
+# months and weekdays: for date patterns, and words that are never a name or a place
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTH_ABBR = r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+MONTH = rf"(?:(?:{MONTHS})\b|(?:{_MONTH_ABBR})\b\.?)"
+WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+
+TIME_WORDS = frozenset(
+    (MONTHS + "|" + WEEKDAYS + "|" + _MONTH_ABBR + "|Christmas|Easter").lower().split("|")
+)
+
+# counts written in words: quantities to find, and words that never begin a subject
+_COUNTING = (
+    "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty"
+)
+NUMBER_WORDS = {word: value for value, word in enumerate(_COUNTING.split(), start=2)}
+# "one" is left out on purpose: "one of", "one year", "no one" are almost never counts.
+
+VAGUE: dict[str, tuple[float, float]] = {
+    "tens of thousands": (20_000, 99_999),
+    "hundreds of thousands": (200_000, 999_999),
+    "dozens": (24, 99),
+    "hundreds": (200, 999),
+    "thousands": (2_000, 9_999),
+    "millions": (2_000_000, 9_999_999),
+}
+
+# words that end a noun phrase: determiners, prepositions, conjunctions, auxiliaries, pronouns
+FUNCTION = word_set(
+    """
+    the a an this that these those its their his her our my your
+    in on at of for from to with by after before during since until over under across into
+    through between among amid against about around near without within behind off per via
+    and or but while as than because if so nor yet though although whereas when where
+    is are was were be been being have has had do does did will would can could may might
+    must shall should remain remains remained continue continues continued
+    who which whom whose it they them he she we i you there here
+    still also now then only just reportedly allegedly already more less most many much very
+    too not never ever later ago each all both some any such same last first
+    said says say having
+    """
+)
+
+DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
+
+# words that name an actor, by the kind of source it is
+GOVERNMENT = word_set(
+    """
+    government governments ministry ministries minister ministers authorities authority
+    official officials administration president presidency state police army military
+    pentagon regime cabinet department prosecutor prosecutors governor mayor parliament
+    congress senate court courts judiciary embassy kremlin
+    """
+)
+NGO = word_set(
+    """
+    group groups committee committees rights ngo ngos foro forum monitors monitor campaigners
+    campaigner activists activist organisation organisations organization organizations
+    foundation charity charities coalition association watch amnesty observatory advocates
+    unions union
+    """
+)
+MEDIA = word_set(
+    """
+    agency agencies afp reuters ap tasr media report reports newspaper newspapers outlet outlets
+    broadcaster press bbc cnn news television tv radio journal times reporters journalists
+    dpa efe ansa xinhua bloomberg
+    """
+)
+
+ACTOR_WORDS = GOVERNMENT | NGO | MEDIA
+
+# sentence openers that are not a subject (adverbials, pronouns, conjunctions)
+PRONOUN_STARTS = word_set(
+    "in at on despite during after since before while although though as if when for from "
+    "with over under about nearly more less around some almost roughly approximately only "
+    "this that it they he she we there however but and also one what how why according"
+)
+
+WS = re.compile(r"\s+")
+INITIALISM = re.compile(r"(?:[A-Za-z]\.)*[A-Za-z]")
+# words that follow a verb, not a noun: "shows that", "echo the"
+VERB_OBJECT = word_set("the a an this that these those by it its their his her them whether any")
