@@ -56,7 +56,11 @@ class Extractor:
                 provenance=provenance,
                 text=article.text,
             )
-        claims = _merge(chain.from_iterable(a.claims for a, _ in answers))
+        claims = (
+            _merge(chain.from_iterable(a.claims for a, _ in answers))
+            if len(answers) > 1
+            else answers[0][0].claims
+        )
         provenance.cached = all(hit for _, hit in answers)
         provenance.attempts = sum(a.attempts for a, _ in answers)
         provenance.usage = sum((a.usage for a, _ in answers), Usage())

@@ -11,7 +11,7 @@ import hashlib
 import json
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -47,7 +47,7 @@ class Prompt:
     def schema(self) -> type[BaseModel]:
         return SCHEMAS[self.schema_name]
 
-    @property
+    @cached_property
     def schema_sha256(self) -> str:
         return schema_sha256(self.schema)
 
@@ -66,7 +66,7 @@ class Prompt:
         head, _, tail = self.user.partition(PLACEHOLDER)
         return head + article + tail
 
-    @property
+    @cached_property
     def template_sha256(self) -> str:
         """Hash of everything that defines the prompt before an article is inserted."""
         payload = {

@@ -20,6 +20,7 @@ evidence     verbatim quote from the article (+ start/end/alignment once grounde
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, Literal
 
@@ -144,3 +145,15 @@ class ClaimSet(_Written):
         if fenced := _FENCE.match(json_data):
             json_data = fenced.group(1)
         return super().model_validate_json(json_data, **kwargs)
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """Cached: clients ask for the schema on every request and building it costs ~3 ms."""
+        key = (cls, args, tuple(sorted(kwargs.items())))
+        cached = _SCHEMA_CACHE.get(key)
+        if cached is None:
+            cached = _SCHEMA_CACHE[key] = json.dumps(super().model_json_schema(*args, **kwargs))
+        return json.loads(cached)  # a fresh copy: callers may edit what they get
+
+
+_SCHEMA_CACHE: dict[Any, str] = {}

@@ -13,23 +13,23 @@ requests served at once, the rest queue) makes it a benchmark endpoint too.
         ...
         server.requests                               # every request, body and headers
 
-Run standalone: `python -m extractor.testing.server --port 8000 --latency 0.25 --capacity 64`.
+Run standalone: `python -m extractor.testing --port 8000 --latency 0.25 --capacity 64`.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import json
 import random
 import re
-import socket
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http import HTTPStatus
 from typing import Any
 
 _ARTICLE = re.compile(r"<article>\n?(.*?)\n?</article>", re.DOTALL)
@@ -194,64 +194,23 @@ def flaky(
     return respond
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: _Server
+def _http_response(status: int, body: bytes, headers: dict[str, str], keep_alive: bool) -> bytes:
+    """Status line, headers and body as one buffer: one write, no Nagle/delayed-ACK stall."""
+    lines = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    lines += [
+        f"content-length: {len(body)}",
+        f"connection: {'keep-alive' if keep_alive else 'close'}",
+    ]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
-    def do_GET(self) -> None:
-        if self.path.rstrip("/").endswith("/models"):
-            self._send(200, {"object": "list", "data": [{"id": "fake", "object": "model"}]})
-        else:
-            self._send(404, {"error": {"message": "not found"}})
-
-    def do_POST(self) -> None:
-        length = int(self.headers.get("content-length", 0))
-        raw = self.rfile.read(length)
-        if not self.path.rstrip("/").endswith("/chat/completions"):
-            self._send(404, {"error": {"message": f"no route {self.path}"}})
-            return
-        try:
-            body = json.loads(raw)
-        except ValueError:
-            self._send(400, {"error": {"message": "request body is not JSON"}})
-            return
-        headers = {k.lower(): v for k, v in self.headers.items()}
-        request = ChatRequest(body=body, headers=headers, raw=raw)
-        fake = self.server.fake
-        reply = fake.next_reply(request)
-        with fake.capacity_slot():
-            if fake.latency or reply.delay:
-                time.sleep(fake.latency + reply.delay)
-        if reply.drop:
-            self.connection.shutdown(socket.SHUT_RDWR)
-            self.close_connection = True
-            return
-        if reply.raw_body is not None:
-            self._send_bytes(200, reply.raw_body, {"content-type": "text/html"})
-            return
-        if reply.status != 200:
-            error = {"error": {"message": reply.error or "error", "type": "fake", "code": None}}
-            self._send(reply.status, error, reply.headers)
-            return
-        self._send(200, _completion(request, reply), reply.headers)
-
-    def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
-        data = json.dumps(payload).encode()
-        self._send_bytes(status, data, {"content-type": "application/json", **(headers or {})})
-
-    def _send_bytes(self, status: int, data: bytes, headers: dict[str, str]) -> None:
-        try:
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("content-length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True
+def _json_response(status: int, payload: Any, headers: dict[str, str] | None = None) -> tuple:
+    return (
+        status,
+        json.dumps(payload).encode(),
+        {"content-type": "application/json", **(headers or {})},
+    )
 
 
 def _completion(request: ChatRequest, reply: Reply) -> dict[str, Any]:
@@ -294,14 +253,12 @@ def _completion(request: ChatRequest, reply: Reply) -> dict[str, Any]:
     }
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 1024
-    fake: FakeOpenAI
-
-
 class FakeOpenAI:
-    """The test endpoint. Use as a context manager; `url` is the base URL to configure."""
+    """The test endpoint. Use as a context manager; `url` is the base URL to configure.
+
+    It runs an asyncio HTTP/1.1 server on its own thread and event loop, so latency is precise
+    and thousands of requests can wait at once without a thread each.
+    """
 
     def __init__(
         self,
@@ -314,18 +271,21 @@ class FakeOpenAI:
     ) -> None:
         self.responder = responder or default_responder
         self.latency = latency
+        self.capacity = capacity
         self.record = record
         self.requests: list[ChatRequest] = []
+        self._port = port
         self._script: deque[Reply] = deque()
         self._lock = threading.Lock()
-        self._slots = threading.BoundedSemaphore(capacity) if capacity else None
-        self._server = _Server(("127.0.0.1", port), _Handler)
-        self._server.fake = self
+        self._loop = asyncio.new_event_loop()
         self._thread: threading.Thread | None = None
+        self._server: asyncio.Server | None = None
+        self._slots: asyncio.Semaphore | None = None
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
+        assert self._server is not None, "start the server first"
+        host, port = self._server.sockets[0].getsockname()[:2]
         return f"http://{host}:{port}/v1"
 
     def script(self, *replies: Reply) -> None:
@@ -342,21 +302,34 @@ class FakeOpenAI:
             return scripted
         return self.responder(request)
 
-    def capacity_slot(self) -> Any:
-        return self._slots if self._slots is not None else _NoSlot()
-
     @property
     def request_count(self) -> int:
         return len(self.requests)
 
     def start(self) -> FakeOpenAI:
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._thread.start()
+        self._server = asyncio.run_coroutine_threadsafe(self._listen(), self._loop).result()
         return self
 
+    async def _listen(self) -> asyncio.Server:
+        self._slots = asyncio.Semaphore(self.capacity) if self.capacity else None
+        return await asyncio.start_server(self._serve, "127.0.0.1", self._port, backlog=1024)
+
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        async def shutdown() -> None:
+            if self._server is not None:
+                self._server.close()
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result(timeout=10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._loop.close()
 
     def __enter__(self) -> FakeOpenAI:
         return self.start()
@@ -364,13 +337,62 @@ class FakeOpenAI:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """One keep-alive connection: requests in order until the client closes."""
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                request_line, *lines = head.decode("latin-1").split("\r\n")
+                method, path = request_line.split(" ")[:2]
+                headers = {}
+                for line in lines:
+                    name, sep, value = line.partition(":")
+                    if sep:
+                        headers[name.strip().lower()] = value.strip()
+                length = int(headers.get("content-length") or 0)
+                raw = await reader.readexactly(length) if length else b""
+                keep_alive = headers.get("connection", "").lower() != "close"
+                response = await self._answer(method, path, headers, raw)
+                if response is None:  # a dropped connection
+                    writer.transport.abort()
+                    return
+                writer.write(_http_response(*response, keep_alive=keep_alive))
+                await writer.drain()
+                if not keep_alive:
+                    break
+        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
+            pass
+        finally:
+            writer.close()
 
-class _NoSlot:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
+    async def _answer(
+        self, method: str, path: str, headers: dict[str, str], raw: bytes
+    ) -> tuple | None:
+        route = path.rstrip("/")
+        if method == "GET" and route.endswith("/models"):
+            return _json_response(200, {"object": "list", "data": [{"id": "fake"}]})
+        if method != "POST" or not route.endswith("/chat/completions"):
+            return _json_response(404, {"error": {"message": f"no route {method} {path}"}})
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            return _json_response(400, {"error": {"message": "request body is not JSON"}})
+        request = ChatRequest(body=body, headers=headers, raw=raw)
+        reply = self.next_reply(request)
+        wait = self.latency + reply.delay
+        if self._slots is not None:
+            async with self._slots:
+                await asyncio.sleep(wait)
+        elif wait:
+            await asyncio.sleep(wait)
+        if reply.drop:
+            return None
+        if reply.raw_body is not None:
+            return 200, reply.raw_body, {"content-type": "text/html"}
+        if reply.status != 200:
+            error = {"error": {"message": reply.error or "error", "type": "fake", "code": None}}
+            return _json_response(reply.status, error, reply.headers)
+        return _json_response(200, _completion(request, reply), reply.headers)
 
 
 def main() -> None:
@@ -380,9 +402,11 @@ def main() -> None:
     parser.add_argument("--capacity", type=int, default=None, help="requests served at once")
     args = parser.parse_args()
     server = FakeOpenAI(latency=args.latency, capacity=args.capacity, port=args.port, record=False)
+    server.start()
     print(f"fake OpenAI endpoint at {server.url}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
-        server._server.serve_forever()
+        threading.Event().wait()
+    server.stop()
 
 
 if __name__ == "__main__":
