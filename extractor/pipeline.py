@@ -122,10 +122,15 @@ class Extractor:
         return answer, False
 
     def _provenance(self) -> Provenance:
+        name, version, sha256 = self.backend.identity or (
+            self.prompt.name,
+            self.prompt.version,
+            self.prompt.template_sha256,
+        )
         return Provenance(
-            prompt=self.prompt.name,
-            prompt_version=self.prompt.version,
-            prompt_sha256=self.prompt.template_sha256,
+            prompt=name,
+            prompt_version=version,
+            prompt_sha256=sha256,
             schema_sha256=self.prompt.schema_sha256,
             model=self.settings.model or "",
             base_url=self.backend.base_url,

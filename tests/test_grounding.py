@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from extractor.schemas import DraftClaim
-
 from extractor.grounding import align, ground
+from extractor.schemas import DraftClaim
 
 TEXT = (
     "Venezuela’s government released at least 60 people.\n"

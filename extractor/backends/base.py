@@ -24,6 +24,9 @@ class Backend(Protocol):
     base_url: str | None
     #: cache answers from this backend (pointless for a fast deterministic one)
     cacheable: bool
+    #: (name, version, sha256) recorded in provenance in place of the prompt's, for a backend
+    #: that uses no prompt; None means "the prompt"
+    identity: tuple[str, str, str] | None
 
     async def extract(self, messages: list[Message], article: Article, prompt: Prompt) -> Answer:
         """Claims for one article. Raises `ExtractionError` when it cannot."""

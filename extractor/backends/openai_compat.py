@@ -61,6 +61,7 @@ class _Tally:
 
 class OpenAICompatBackend:
     cacheable = True
+    identity = None
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings

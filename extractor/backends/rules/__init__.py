@@ -16,6 +16,9 @@ each, `units`, `attribution`, `subjects`, `dates`, `places` and `disputes` descr
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 from ...articles import Article
 from ...prompt import Message, Prompt
 from ...schemas import Usage
@@ -26,11 +29,23 @@ from .claims import extract_claims
 VERSION = "1"
 
 
+def _source_sha256() -> str:
+    """Hash of the rules' own source: provenance changes whenever the rules do."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 class RulesBackend:
     """Deterministic, offline: no endpoint, no tokens, no randomness, nothing worth caching."""
 
     base_url: str | None = None
     cacheable = False
+
+    def __init__(self) -> None:
+        #: recorded in provenance instead of the prompt: the rules use no prompt
+        self.identity = ("rules", VERSION, _source_sha256())
 
     async def extract(
         self, messages: list[Message], article: Article, prompt: Prompt | None
