@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 OUT ?= out
 
-.PHONY: run test install
+.PHONY: run test install chromium
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -21,7 +21,12 @@ run: install
 	$(VENV)/bin/extractor run seeds/ -o $(OUT)/claims.jsonl
 	$(VENV)/bin/extractor eval --predictions $(OUT)/claims.jsonl --report $(OUT)/eval.json --no-details
 
-test: install
+# The HTML report tests drive Debian's chromium through Playwright (no browser download).
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+test: install chromium
 	$(VENV)/bin/ruff check extractor schemas tests benchmarks
+	$(VENV)/bin/ruff format --check extractor schemas tests benchmarks
 	$(VENV)/bin/pytest
 

@@ -21,8 +21,11 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain click help: importing typer's rich help costs ~0.2 s
 )
-cache_app = typer.Typer(help="Inspect or clear the answer cache.", no_args_is_help=True)
+cache_app = typer.Typer(
+    help="Inspect or clear the answer cache.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(cache_app, name="cache")
 
 # Options shared by the commands that extract (run, eval).
@@ -163,6 +166,10 @@ def eval_(
     ] = None,
     gold: Annotated[Path, typer.Option(help="Folder of gold records.")] = Path("evals/gold"),
     report: Annotated[Path | None, typer.Option(help="Write the JSON report here.")] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(help="Write a self-contained HTML report here (with --compare: the deltas)."),
+    ] = None,
     compare_with: Annotated[
         Path | None,
         typer.Option(
@@ -234,6 +241,9 @@ def eval_(
         report.parent.mkdir(parents=True, exist_ok=True)
         report.write_text(result.model_dump_json(indent=2), encoding="utf-8")
         console.print(f"report written to {report}")
+    if html is not None:
+        _write_eval_html(html, result, old, predictions or output, gold)
+        console.print(f"HTML report written to {html}")
     failed = [t for t in result.thresholds if not t.passed]
     if failed:
         typer.echo("error: thresholds missed: " + "; ".join(t.message for t in failed), err=True)
@@ -265,6 +275,83 @@ def cache_clear(cache_dir: CacheDir = None) -> None:
     removed = cache.clear()
     cache.close()
     typer.echo(f"removed {removed} cached answers from {settings.cache_dir}")
+
+
+RecordsArg = Annotated[
+    Path, typer.Argument(help="A run output (.jsonl) or a folder of gold-format .json files.")
+]
+
+
+def _load_run(path: Path) -> dict[str, Any]:
+    from .evaluation import load_records
+
+    records = load_records(path)
+    if not records:
+        raise ConfigError(f"no records in {path}")
+    return records
+
+
+@app.command("report")
+def report_cmd(
+    records: RecordsArg,
+    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")],
+) -> None:
+    """One self-contained HTML page: provenance, the ledger, every article with its claims."""
+    from datetime import UTC, datetime
+
+    from .html_report import render_run_report
+
+    try:
+        loaded = _load_run(records)
+        modified = datetime.fromtimestamp(records.stat().st_mtime, UTC)
+        page = render_run_report(
+            loaded.values(), source=str(records), modified=modified.isoformat(timespec="seconds")
+        )
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(page, encoding="utf-8")
+    except (ConfigError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    claims = sum(len(r.claims) for r in loaded.values())
+    typer.echo(f"report written to {output} ({len(loaded)} articles, {claims} claims)")
+
+
+@app.command("ledger")
+def ledger_cmd(
+    records: RecordsArg,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the ledger as JSON.")] = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Also the counts only one article reports, once.")
+    ] = False,
+) -> None:
+    """Line up what every article says about the same count; flag values that conflict."""
+    from rich.console import Console
+
+    from .ledger import build_ledger, ledger_table
+
+    try:
+        ledger = build_ledger(_load_run(records).values()).view(show_all=show_all)
+    except (ConfigError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        typer.echo(ledger.model_dump_json(indent=2))
+    else:
+        ledger_table(ledger, Console())
+
+
+def _write_eval_html(
+    path: Path, result: Any, old: Any, predictions: Path | None, gold: Path
+) -> None:
+    from .evaluation import compare, load_records
+    from .html_report import render_eval_report
+
+    try:
+        preds = load_records(predictions) if predictions else None
+        comparison = compare(old, result) if old is not None else None
+        page = render_eval_report(result, preds, load_records(gold), comparison)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page, encoding="utf-8")
+    except (ConfigError, OSError) as exc:
+        raise _fail(str(exc)) from None
 
 
 def main() -> None:

@@ -1,0 +1,359 @@
+"""HTML reports, opened in a real headless Chromium: highlights, details, safety, eval views.
+
+The browser tests never skip: without Chromium they fail and say how to install it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT, cli_env, run_cli
+
+from extractor.evaluation import load_records
+from extractor.html_assets import CSS, JS, csp_hash
+from extractor.html_report import (
+    endpoint_host,
+    highlight,
+    json_for_script,
+    render_eval_report,
+    render_run_report,
+)
+from extractor.schemas import ArticleResult, Claim
+
+GOLD = ROOT / "evals" / "gold"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PWN = "window.__pwned=1"
+
+
+# --- browser fixtures --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Chromium is required for the HTML report tests and {CHROMIUM} is missing: "
+            "run `apt-get install -y chromium` (these tests never skip)."
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - the dev extra installs it
+        pytest.fail("the playwright package is missing: pip install -e '.[dev]'")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Page:
+    """A fresh page that records dialogs and every request that is not the report file."""
+
+    def __init__(self, browser: Any) -> None:
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
+        self.page = self.context.new_page()
+        self.dialogs: list[str] = []
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+
+    def open(self, path: Path) -> Any:
+        self.page.goto(path.resolve().as_uri())
+        self.page.wait_for_load_state("load")
+        return self.page
+
+
+@pytest.fixture
+def tab(browser: Any) -> Iterator[Page]:
+    tab = Page(browser)
+    yield tab
+    tab.context.close()
+
+
+def report_of(records: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "report.html"
+    result = run_cli("report", records, "-o", out, env=cli_env(None, tmp_path / "cache"), cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert f"report written to {out}" in result.stdout
+    return out
+
+
+@pytest.fixture(scope="module")
+def gold_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return report_of(GOLD, tmp_path_factory.mktemp("gold-report"))
+
+
+def grounded(record: ArticleResult) -> dict[int, Claim]:
+    return {i: c for i, c in enumerate(record.claims) if c.evidence.alignment != "none"}
+
+
+# --- the run report in the browser -------------------------------------------------------------
+
+
+def test_every_grounded_gold_claim_is_highlighted_at_its_offsets(
+    gold_report: Path, tab: Page
+) -> None:
+    page = tab.open(gold_report)
+    # text under each claim's highlight pieces, joined in document order, per claim key
+    spans = page.evaluate(
+        """() => {
+            const out = {};
+            for (const mark of document.querySelectorAll("mark[data-claims]"))
+                for (const key of mark.dataset.claims.split(" "))
+                    out[key] = (out[key] || "") + mark.textContent;
+            return out;
+        }"""
+    )
+    gold = list(load_records(GOLD).values())
+    expected = {
+        f"{a}:{i}": (record.text or "")[c.evidence.start or 0 : c.evidence.end or 0]
+        for a, record in enumerate(gold)
+        for i, c in grounded(record).items()
+    }
+    assert len(spans) == len(expected) == sum(len(grounded(r)) for r in gold)
+    assert spans == expected
+    for a, record in enumerate(gold):  # the text itself is intact around the highlights
+        assert page.locator(f"#a{a} .text").text_content() == record.text
+    assert tab.dialogs == [] and tab.errors == []
+    assert all(url.startswith("file://") for url in tab.requests), tab.requests
+
+
+def test_clicking_a_claim_shows_all_its_fields(gold_report: Path, tab: Page) -> None:
+    page = tab.open(gold_report)
+    gold = list(load_records(GOLD).values())
+    a = next(n for n, r in enumerate(gold) if r.id == "001_b5bc0438193ecef8")
+    i, claim = next((i, c) for i, c in enumerate(gold[a].claims) if c.source.name == "Foro Penal")
+    assert claim.statement not in page.locator("#detail").inner_text()
+    page.locator(f'li[data-claim="{a}:{i}"]').click()
+    detail = page.locator("#detail")
+    assert detail.is_visible()
+    shown = detail.inner_text()
+    assert claim.quantity is not None
+    for expected in (
+        claim.statement,
+        claim.subject,
+        claim.quantity.text,
+        claim.quantity.unit,
+        claim.quantity.qualifier,
+        "Foro Penal (ngo)",
+        f"{claim.evidence.start}–{claim.evidence.end}",
+        "exact",
+        gold[a].id,
+    ):
+        assert expected and expected in shown, expected
+    active = page.locator("mark.active")
+    assert active.count() >= 1
+    assert "".join(active.all_text_contents()) == claim.evidence.quote
+
+    # clicking a highlight shows the claims under it, and Escape closes the panel
+    other = next(k for k in grounded(gold[a]) if k != i)
+    page.locator(f'mark[data-claims~="{a}:{other}"]').first.click()
+    assert gold[a].claims[other].statement in detail.inner_text()
+    page.keyboard.press("Escape")
+    assert "Hover or click" in detail.inner_text() and page.locator("mark.active").count() == 0
+
+
+def test_hovering_a_claim_previews_it(gold_report: Path, tab: Page) -> None:
+    page = tab.open(gold_report)
+    first = page.locator("li[data-claim]").first
+    first.hover()
+    assert page.locator("#detail").is_visible()
+    assert (first.text_content() or "").startswith(page.locator("#detail h3").inner_text())
+
+
+def hostile_records(tmp_path: Path) -> tuple[Path, str, str]:
+    text = (
+        'Breaking <script>window.__pwned=1</script> then <img src=x onerror="window.__pwned=1">'
+        ' and <b>bold</b> & "quotes" {{ x }} </textarea><!-- 99 prisoners were released.'
+    )
+    statement = f"</script><script>{PWN}</script> 99 prisoners were released."
+    script = "<script>window.__pwned=1</script>"
+    start = text.index(script)
+    img = text.index("<img")
+    claims = [
+        {
+            "statement": statement,
+            "subject": '<img src=x onerror="window.__pwned=1">',
+            "quantity": {"value": 99, "qualifier": "exact", "unit": "<svg onload=alert(1)>",
+                         "text": "99</script>"},
+            "source": {"name": '"><img src=x onerror=alert(1)>', "kind": "other"},
+            "evidence": {"quote": script, "start": start, "end": start + len(script),
+                         "alignment": "exact"},
+        },
+        {
+            "statement": "An image tag appears in the text.",
+            "subject": "x",
+            "source": {"name": "x", "kind": "media"},
+            "evidence": {"quote": "<img src=x", "start": img, "end": img + 10,
+                         "alignment": "fuzzy"},
+        },
+        {
+            "statement": "A claim whose quote is nowhere in the text.",
+            "subject": "x",
+            "source": {"name": "x", "kind": "media"},
+            "evidence": {"quote": "never written", "alignment": "none"},
+        },
+    ]  # fmt: skip
+    record = {"id": "<b>id</b><script>alert(1)</script>", "status": "ok", "claims": claims,
+              "text": text}  # fmt: skip
+    path = tmp_path / "hostile.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    return path, text, statement
+
+
+def test_hostile_article_and_claims_run_nothing_and_show_literally(
+    tmp_path: Path, tab: Page
+) -> None:
+    records, text, statement = hostile_records(tmp_path)
+    page = tab.open(report_of(records, tmp_path))
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.evaluate("document.images.length") == 0
+    assert page.evaluate("document.scripts.length") == 2  # the data block and our script
+    assert page.locator("#a0 .text").text_content() == text
+    assert page.locator("#a0 h2").text_content() == "<b>id</b><script>alert(1)</script>"
+    assert page.locator("#a0 mark.fz").count() == 1  # fuzzy alignment drawn apart
+    assert "Not found in the text" in page.locator("#a0").inner_text()
+
+    page.locator('li[data-claim="0:0"]').click()
+    shown = page.locator("#detail").inner_text()
+    assert statement in shown and '"><img src=x onerror=alert(1)> (other)' in shown
+    assert "<svg onload=alert(1)>" in shown
+    assert "".join(page.locator("mark.active").all_text_contents()) == (
+        "<script>window.__pwned=1</script>"
+    )
+    # the policy itself blocks scripts that escaping would have let through
+    page.evaluate(
+        """() => { const s = document.createElement("script");
+                   s.textContent = "window.__pwned = 1"; document.body.append(s); }"""
+    )
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert tab.dialogs == [] and tab.errors == []
+
+
+def test_screenshot_for_the_readme(gold_report: Path, tab: Page, tmp_path: Path) -> None:
+    page = tab.open(gold_report)
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    page.locator('li[data-claim="1:6"]').click()  # Foro Penal: only 61 of the 99
+    page.locator("mark.active").first.evaluate("el => el.scrollIntoView({block: 'center'})")
+    page.mouse.move(0, 0)
+    docs = ROOT / "docs"
+    docs.mkdir(exist_ok=True)
+    for target in (docs / "report.png", tmp_path / "report.png"):
+        page.screenshot(path=str(target))
+        data = target.read_bytes()
+        assert data.startswith(b"\x89PNG") and len(data) > 20_000
+
+
+# --- the eval report in the browser ------------------------------------------------------------
+
+
+def test_eval_html_shows_misses_extras_and_deltas(tmp_path: Path, tab: Page) -> None:
+    env = cli_env(None, tmp_path / "cache")
+    old, new, html = tmp_path / "old.json", tmp_path / "new.json", tmp_path / "eval.html"
+    first = run_cli("eval", "--predictions", "evals/annotations/a", "--report", old, env=env,
+                    cwd=ROOT)  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    result = run_cli(
+        "eval", "--predictions", "evals/annotations/b", "--compare", old, "--report", new,
+        "--html", html, "--no-details", env=env, cwd=ROOT,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert f"HTML report written to {html}" in result.stdout
+    report = json.loads(new.read_text())
+    page = tab.open(html)
+
+    misses = sum(len(a["misses"]) for a in report["articles"])
+    extras = sum(len(a["extras"]) for a in report["articles"])
+    assert misses and extras
+    assert page.locator("ol.missed li").count() == misses
+    assert page.locator("ol.extra li").count() == extras
+    assert page.locator("table.matches tr").count() == sum(
+        len(a["matches"]) + 1 for a in report["articles"] if a["matches"]
+    )
+    deltas = page.locator("#deltas").inner_text()
+    assert "micro.f1" in deltas and re.search(r"[+-]\d\.\d{3}", deltas)
+    assert page.locator("#deltas td.up, #deltas td.down").count() >= 1
+    assert page.locator("ul.changes li").count() >= 1
+    f1 = f"{report['micro']['f1']:.3f}"
+    assert f1 in page.locator("#scores").inner_text()
+
+    page.locator("ol.extra li").first.click()
+    assert "extra" in page.locator("#detail").inner_text()
+    assert tab.dialogs == [] and tab.errors == []
+
+
+# --- pieces, without a browser -----------------------------------------------------------------
+
+
+def test_eval_report_without_saved_predictions_shows_predicted_statements() -> None:
+    from extractor.evaluation import score
+
+    gold = load_records(GOLD)
+    report = score(load_records(ROOT / "evals/annotations/a"), gold)
+    page = render_eval_report(report, None, gold)
+    match = report.articles[0].matches[0]
+    assert f'<td class="missing">{match.pred_statement}' in page.replace("&#x27;", "'")
+
+
+def test_overlapping_spans_are_cut_into_pieces_listing_every_claim() -> None:
+    html = highlight("abcdefghij", [(0, 5, "k1", False), (3, 8, "k2", True), (3, 4, "k3", False)])
+    assert html == (
+        '<mark class="hl" data-claims="k1">abc</mark>'
+        '<mark class="hl d3 fz" data-claims="k3 k1 k2">d</mark>'
+        '<mark class="hl d2 fz" data-claims="k1 k2">e</mark>'
+        '<mark class="hl fz" data-claims="k2">fgh</mark>ij'
+    )
+
+
+def test_report_is_self_contained_with_a_strict_policy(gold_report: Path) -> None:
+    page = gold_report.read_text(encoding="utf-8")
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)
+    assert policy is not None
+    rules = policy.group(1).replace("&#x27;", "'")
+    assert "default-src 'none'" in rules and "unsafe" not in rules
+    assert csp_hash(JS) in rules and csp_hash(CSS) in rules
+    assert f"<script>{JS}</script>" in page and f"<style>{CSS}</style>" in page
+    assert not re.search(r"\s(src|href)=\"(https?:)?//", page)  # nothing fetched from anywhere
+    assert " style=" not in page and "innerHTML" not in JS
+
+
+def test_json_data_cannot_close_its_script_element() -> None:
+    data = json_for_script({"s": "</script><!-- & -->"})
+    assert "<" not in data and ">" not in data and "&" not in data
+    assert json.loads(data) == {"s": "</script><!-- & -->"}
+
+
+def test_only_the_endpoint_host_is_shown() -> None:
+    assert endpoint_host("https://user:secret@api.example.com:8443/v1?key=sk-x") == (
+        "api.example.com:8443"
+    )
+    assert endpoint_host("http://localhost:11434/v1") == "localhost:11434"
+    assert endpoint_host(None) == "—"
+
+
+def test_run_report_sums_provenance_and_hides_endpoint_paths() -> None:
+    record = json.loads((GOLD / "000_75854588e517045a.json").read_text())
+    record["provenance"] = {
+        "prompt": "claims", "prompt_version": "3", "prompt_sha256": "ab" * 32,
+        "schema_sha256": "cd" * 32, "model": "qwen", "mode": "json_schema",
+        "base_url": "http://user:pw@gpu-box:8000/v1?token=t", "attempts": 2,
+        "usage": {"prompt_tokens": 1200, "completion_tokens": 300},
+    }  # fmt: skip
+    second = dict(record, id="copy")
+    page = render_run_report([ArticleResult.model_validate(r) for r in (record, second)])
+    assert "gpu-box:8000" in page and "token=t" not in page and "pw@" not in page
+    assert "2,400 prompt + 600 completion" in page and "abababababababab" in page

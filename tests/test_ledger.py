@@ -1,0 +1,274 @@
+"""The cross-article ledger: which claims count the same thing, and which of those disagree."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+from conftest import ROOT, cli_env, run_cli
+from rich.console import Console
+
+from extractor.evaluation import load_records
+from extractor.ledger import Ledger, LedgerGroup, build_ledger, interval, ledger_table
+from extractor.schemas import ArticleResult, Claim
+
+GOLD = ROOT / "evals" / "gold"
+
+
+def claim(
+    statement: str,
+    value: float | None,
+    qualifier: str = "exact",
+    unit: str = "people released",
+    source: str = "Foro Penal",
+    kind: str = "ngo",
+    time_text: str | None = None,
+    lower: float | None = None,
+    upper: float | None = None,
+) -> Claim:
+    return Claim.model_validate(
+        {
+            "statement": statement,
+            "subject": "someone",
+            "quantity": {
+                "value": value,
+                "lower": lower,
+                "upper": upper,
+                "qualifier": qualifier,
+                "unit": unit,
+                "text": None,
+            },
+            "time_text": time_text,
+            "source": {"name": source, "kind": kind},
+            "evidence": {"quote": statement},
+        }
+    )
+
+
+def record(article_id: str, *claims: Claim) -> ArticleResult:
+    return ArticleResult(id=article_id, status="ok", claims=list(claims))
+
+
+def figures(group: LedgerGroup) -> list[float | None]:
+    return sorted((v.value for v in group.values), key=lambda x: (x is None, x))
+
+
+def group_with(ledger: Ledger, *values: float) -> LedgerGroup:
+    found = [g for g in ledger.groups if set(values) <= set(figures(g))]
+    assert len(found) == 1, [figures(g) for g in ledger.groups]
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def gold_ledger() -> Ledger:
+    return build_ledger(load_records(GOLD).values())
+
+
+# --- on the seed gold --------------------------------------------------------------------------
+
+
+def test_gold_ledger_flags_99_announced_vs_61_verified_on_25_december(gold_ledger: Ledger) -> None:
+    group = group_with(gold_ledger, 99, 61)
+    assert group.status == "conflict"
+    assert group.category == "released" and group.anchor == "25 Dec"
+    assert {"001_b5bc0438193ecef8", "004_f35519aa624f9e78"} <= set(group.articles)
+    clashing = {
+        frozenset((group.values[c.a].value, group.values[c.b].value)) for c in group.conflicts
+    }
+    assert frozenset((99.0, 61.0)) in clashing
+    sources = {(v.source_name, v.source_kind) for v in group.values}
+    assert ("Venezuelan government", "government") in sources and ("Foro Penal", "ngo") in sources
+    assert "61" in group.summary and "99" in group.summary
+
+
+def test_gold_ledger_lines_up_the_differing_still_held_counts(gold_ledger: Ledger) -> None:
+    [held] = [g for g in gold_ledger.groups if g.category == "held"]
+    assert {700.0, 900.0, 902.0, 1800.0} <= set(figures(held))
+    assert len(held.articles) == 5
+    assert held.status in ("conflict", "divergent")  # flagged either way
+    qualifiers = {(v.value, v.qualifier) for v in held.values}
+    assert {(700.0, "more_than"), (902.0, "at_least"), (1800.0, "about")} <= qualifiers
+
+
+def test_gold_ledger_does_not_mix_releases_with_arrests_or_deaths(gold_ledger: Ledger) -> None:
+    for group in gold_ledger.groups:
+        units = {v.unit for v in group.values}
+        if group.category == "released":
+            assert not any("death" in u or "arrest" in u for u in units), units
+    killed = [g for g in gold_ledger.groups if g.category == "killed"]
+    assert all(not ({28.0} <= set(figures(g)) and 100.0 in figures(g)) for g in killed)
+
+
+def test_gold_singletons_are_kept_out_of_the_default_view(gold_ledger: Ledger) -> None:
+    shown = gold_ledger.view()
+    hidden = [g for g in gold_ledger.groups if g not in shown.groups]
+    assert any(g.values[0].unit == "km" for g in hidden)
+    assert all(len(g.articles) == 1 and len(g.values) == 1 for g in hidden)
+    assert len(gold_ledger.view(show_all=True).groups) == len(gold_ledger.groups)
+
+
+# --- on claims built here ----------------------------------------------------------------------
+
+
+def test_at_least_60_and_61_are_compatible() -> None:
+    ledger = build_ledger(
+        [
+            record("a", claim("Authorities released at least 60 political prisoners.", 60,
+                              "at_least", source="rights groups")),
+            record("b", claim("Foro Penal confirmed the release of 61 political prisoners.", 61)),
+        ]
+    )  # fmt: skip
+    group = group_with(ledger, 60, 61)
+    assert group.status == "compatible" and group.conflicts == []
+    assert group.interesting
+
+
+def test_99_announced_and_61_verified_on_the_same_day_conflict() -> None:
+    ledger = build_ledger(
+        [
+            record("gov", claim("On December 25 the government announced the release of 99 "
+                                "prisoners.", 99, unit="prisoners released",
+                                source="Venezuelan government", kind="government",
+                                time_text="December 25")),
+            record("ngo", claim("Foro Penal could only verify 61 of the releases announced on "
+                                "Dec. 25.", 61, unit="releases verified")),
+        ]
+    )  # fmt: skip
+    group = group_with(ledger, 99, 61)
+    assert group.status == "conflict"
+    assert [(c.a, c.b) for c in group.conflicts] == [(0, 1)]
+    assert group.conflicts[0].gap == pytest.approx((99 - 61) / 99, abs=1e-3)
+
+
+def test_lower_bounds_far_apart_are_divergent_not_a_contradiction() -> None:
+    held = "political prisoners still held"
+    ledger = build_ledger(
+        [
+            record("a", claim("More than 700 political prisoners remain in Venezuelan prisons.",
+                              700, "more_than", unit=held)),
+            record("b", claim("At least 902 political prisoners are still held in Venezuela.",
+                              902, "at_least", unit=held)),
+            record("c", claim("About 1,800 political prisoners remain jailed in Venezuela.",
+                              1800, "about", unit=held)),
+        ]
+    )  # fmt: skip
+    group = group_with(ledger, 700, 902, 1800)
+    assert group.conflicts == []
+    assert group.status == "divergent"
+    assert "700" in group.summary and "1,800" in group.summary
+
+
+def test_nearly_and_more_than_the_same_number_cannot_both_be_true() -> None:
+    nearly, more = interval("nearly", 2000), interval("more_than", 2000)
+    assert not nearly.overlaps(more) and nearly.below(more)
+    assert interval("at_least", 2000).overlaps(interval("exact", 2000))
+
+
+@pytest.mark.parametrize(
+    ("qualifier", "value", "lower", "upper", "shown"),
+    [
+        ("exact", 99, None, None, "[99, 99]"),
+        ("at_least", 87, None, None, "[87, ∞)"),
+        ("more_than", 700, None, None, "(700, ∞)"),
+        ("at_most", 50, None, None, "[0, 50]"),
+        ("less_than", 50, None, None, "[0, 50)"),
+        ("about", 2400, None, None, "[2,160, 2,640]"),
+        ("nearly", 2000, None, None, "[1,800, 2,000)"),
+        ("range", None, 50, 60, "[50, 60]"),
+        ("vague", None, 200, 999, "[200, 999]"),
+    ],
+)
+def test_each_qualifier_becomes_its_interval(
+    qualifier: str, value: float | None, lower: float | None, upper: float | None, shown: str
+) -> None:
+    assert str(interval(qualifier, value, lower, upper)) == shown
+
+
+def test_unrelated_quantities_are_not_grouped_together() -> None:
+    ledger = build_ledger(
+        [
+            record("a",
+                   claim("The government released 40 prisoners in Caracas.", 40),
+                   claim("A fire at a market in Lagos killed 40 traders on December 25.", 40,
+                         unit="deaths", time_text="December 25"),
+                   claim("The bridge is 40 km long.", 40, unit="km")),
+            record("b",
+                   claim("Police killed 3 protesters during a march in Caracas on December 25.",
+                         3, unit="protesters killed", time_text="December 25"),
+                   claim("Venezuela released 131 prisoners detained after the election.", 131)),
+            record("c",
+                   claim("The government announced the release of 88 political prisoners.", 88)),
+        ]
+    )  # fmt: skip
+    for group in ledger.groups:
+        assert len(group.values) == 1, [(v.statement, v.value) for v in group.values]
+    assert ledger.view().groups == []
+
+
+def test_grouping_does_not_depend_on_the_order_of_articles_or_claims() -> None:
+    records = [
+        *load_records(GOLD).values(),
+        record("x", claim("Authorities released at least 60 people on Christmas Day.", 60,
+                          "at_least", source="rights groups")),
+        record("y", claim("More than 700 people remain held for political reasons.", 700,
+                          "more_than", unit="political prisoners still held")),
+    ]  # fmt: skip
+
+    def canonical(ledger: Ledger) -> str:
+        data = ledger.model_dump()
+        for group in data["groups"]:
+            for value in group["values"]:
+                value.pop("claim_index")
+        return json.dumps(data, sort_keys=True)
+
+    expected = canonical(build_ledger(records))
+    rng = random.Random(7)
+    for _ in range(5):
+        shuffled = []
+        for r in rng.sample(records, len(records)):
+            claims = r.claims[:]
+            rng.shuffle(claims)
+            shuffled.append(r.model_copy(update={"claims": claims}))
+        assert canonical(build_ledger(shuffled)) == expected
+
+
+def test_ledger_json_round_trips(gold_ledger: Ledger) -> None:
+    assert Ledger.model_validate_json(gold_ledger.model_dump_json()) == gold_ledger
+
+
+def test_ledger_table_shows_each_value_with_source_and_article(gold_ledger: Ledger) -> None:
+    console = Console(record=True, width=220)
+    ledger_table(gold_ledger.view(), console)
+    text = console.export_text()
+    assert "CONFLICT" in text and "released · 25 Dec" in text and "still held" in text
+    assert "Foro Penal (ngo)" in text and "004_f35519aa624f9e78" in text
+    assert "at least 902" in text and "approximately 1,800" in text
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def test_ledger_command_prints_json_with_the_conflict(tmp_path) -> None:
+    result = run_cli("ledger", GOLD, "--json", env=cli_env(None, tmp_path / "cache"), cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    ledger = Ledger.model_validate_json(result.stdout)
+    assert group_with(ledger, 99, 61).status == "conflict"
+    assert all(g.interesting for g in ledger.groups)
+    everything = run_cli(
+        "ledger", GOLD, "--json", "--all", env=cli_env(None, tmp_path / "cache"), cwd=ROOT
+    )
+    assert len(Ledger.model_validate_json(everything.stdout).groups) > len(ledger.groups)
+
+
+def test_ledger_command_prints_a_table(tmp_path) -> None:
+    env = cli_env(None, tmp_path / "cache", COLUMNS="200")
+    result = run_cli("ledger", GOLD, env=env, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "CONFLICT" in result.stdout and "still held" in result.stdout
+
+
+def test_ledger_command_on_a_missing_file_is_a_usage_error(tmp_path) -> None:
+    result = run_cli("ledger", tmp_path / "nope.jsonl", env=cli_env(None, tmp_path / "c"), cwd=ROOT)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ") and "Traceback" not in result.stderr
