@@ -281,6 +281,7 @@ class FakeOpenAI:
         self._thread: threading.Thread | None = None
         self._server: asyncio.Server | None = None
         self._slots: asyncio.Semaphore | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
 
     @property
     def url(self) -> str:
@@ -320,10 +321,12 @@ class FakeOpenAI:
         async def shutdown() -> None:
             if self._server is not None:
                 self._server.close()
-            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-            for task in tasks:
+            for writer in list(self._writers):
+                writer.transport.abort()  # handlers then end on their own, no cancellation
+            pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            _, still = await asyncio.wait(pending, timeout=2) if pending else (None, [])
+            for task in still:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
 
         asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result(timeout=10)
         self._loop.call_soon_threadsafe(self._loop.stop)
@@ -339,6 +342,7 @@ class FakeOpenAI:
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         """One keep-alive connection: requests in order until the client closes."""
+        self._writers.add(writer)
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
@@ -362,7 +366,10 @@ class FakeOpenAI:
                     break
         except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
             pass
+        except asyncio.CancelledError:  # shutdown while a reply waits: end quietly
+            pass
         finally:
+            self._writers.discard(writer)
             writer.close()
 
     async def _answer(
