@@ -15,7 +15,7 @@ from .sink import JsonlSink
 
 class Progress(Protocol):
     def start(self, total: int | None, skipped: int) -> None: ...
-    def advance(self, result: ArticleResult) -> None: ...
+    def advance(self, result: ArticleResult, summary: BatchSummary) -> None: ...
 
 
 @dataclass
@@ -107,7 +107,7 @@ async def run_batch(
                 errors.write(result)
             summary.add(result)
             if progress:
-                progress.advance(result)
+                progress.advance(result, summary)
     finally:
         sink.close()
         errors.close()

@@ -3,13 +3,16 @@
 The key covers everything that can change an answer (endpoint URL, model, mode, the fully
 rendered messages, the schema, sampling parameters, prompt name/version/hash) and never the API
 key, so a cached answer is found again from any process and credentials never reach the disk.
-Only successful answers are stored. An entry that cannot be decoded counts as a miss.
+Only successful answers are stored, as JSON text; the pipeline validates what it reads back and
+treats an entry that does not validate (corrupted, or from an older schema) as a miss.
 """
 
 from __future__ import annotations
 
-import json
+import hashlib
 import logging
+import queue
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -30,43 +33,71 @@ def cache_key(
     prompt_version: str,
     prompt_sha256: str,
 ) -> str:
-    return sha256_json(
+    settings = sha256_json(
         {
             "endpoint": endpoint,
             "model": model,
             "mode": mode,
-            "messages": messages,
             "schema": schema_sha256,
             "params": params,
             "prompt": [prompt, prompt_version, prompt_sha256],
         }
     )
+    # The messages are hashed as they are, role and content, without a JSON round trip: they
+    # hold the whole article, and this runs for every article (also on fully cached re-runs).
+    digest = hashlib.sha256(settings.encode())
+    for message in messages:
+        for part in (message["role"], message["content"]):
+            encoded = part.encode()
+            digest.update(len(encoded).to_bytes(8, "little"))
+            digest.update(encoded)
+    return digest.hexdigest()
 
 
 class AnswerCache:
-    """JSON answers in a `diskcache.Cache` (SQLite + files: safe across threads and processes)."""
+    """JSON answers in a `diskcache.Cache` (SQLite + files: safe across threads and processes).
+
+    Reads are direct. Writes are queued and committed by one writer thread, many per SQLite
+    transaction: concurrent per-answer commits from several threads contend for SQLite's write
+    lock and cost milliseconds each. `close()` commits everything still queued.
+    """
+
+    BATCH = 256
 
     def __init__(self, directory: Path) -> None:
         import diskcache
 
         self.directory = Path(directory)
         self._cache = diskcache.Cache(str(self.directory), timeout=60, size_limit=2**34)
+        self._queue: queue.SimpleQueue[tuple[str, str] | None] = queue.SimpleQueue()
+        self._writer: threading.Thread | None = None
 
-    def get(self, key: str) -> dict[str, Any] | None:
-        raw = self._cache.get(key)
-        if raw is None:
-            return None
-        try:
-            value = json.loads(raw)
-            if not isinstance(value, dict):
-                raise ValueError("not a JSON object")
-            return value
-        except (TypeError, ValueError) as exc:
-            log.warning("ignoring corrupted cache entry %s… (%s)", key[:12], exc)
-            return None
+    def get(self, key: str) -> str | None:
+        """The stored answer (a JSON document), or None. Reads are a local SQLite lookup."""
+        value = self._cache.get(key)
+        return value if isinstance(value, str) else None
 
-    def set(self, key: str, value: dict[str, Any]) -> None:
-        self._cache.set(key, json.dumps(value, ensure_ascii=False))
+    def set(self, key: str, value: str) -> None:
+        """Queue an answer for writing; returns at once."""
+        if self._writer is None:
+            self._writer = threading.Thread(target=self._write, name="cache-writer", daemon=True)
+            self._writer.start()
+        self._queue.put((key, value))
+
+    def _write(self) -> None:
+        while True:
+            batch = [self._queue.get()]
+            while len(batch) < self.BATCH and not self._queue.empty():
+                batch.append(self._queue.get())
+            entries = [entry for entry in batch if entry is not None]
+            try:
+                with self._cache.transact():
+                    for key, value in entries:
+                        self._cache.set(key, value)
+            except Exception as exc:  # a full disk must not stop the batch: it is only a cache
+                log.warning("could not write %d cache entries: %s", len(entries), exc)
+            if None in batch:
+                return
 
     def stats(self) -> dict[str, Any]:
         return {
@@ -79,4 +110,9 @@ class AnswerCache:
         return self._cache.clear()
 
     def close(self) -> None:
+        """Commit queued answers, then close the database."""
+        if self._writer is not None:
+            self._queue.put(None)
+            self._writer.join()
+            self._writer = None
         self._cache.close()

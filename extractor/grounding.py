@@ -116,6 +116,10 @@ def ground(claims: Iterable[DraftClaim], text: str) -> list[Claim]:
         else:
             normalized = normalized or NormalizedText(text)
             evidence = align(quote, text, normalized)
-        data = claim.model_dump(exclude={"evidence"})
-        grounded.append(Claim.model_validate({**data, "evidence": evidence}))
+        # The draft is already validated: copy its fields without validating them again.
+        fields = {name: getattr(claim, name) for name in _DRAFT_FIELDS}
+        grounded.append(Claim.model_construct(**fields, evidence=evidence))
     return grounded
+
+
+_DRAFT_FIELDS = [name for name in DraftClaim.model_fields if name != "evidence"]

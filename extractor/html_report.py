@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .evaluation.report import ArticleDelta, ArticleScore, Comparison, EvalReport, RunInfo
-from .evaluation.scoring import FIELDS, _field_agreement
+from .evaluation.scoring import FIELDS, field_agreement
 from .html_assets import CONTENT_SECURITY_POLICY, CSS, JS
 from .ledger import Ledger, build_ledger
 from .schemas import ArticleResult, Claim
@@ -408,7 +408,7 @@ def _eval_article(
             data.append((gk, _claim_data(g, art.id, "gold")))
         if p:
             data.append((pk, _claim_data(p, art.id, "prediction")))
-        differs = [f for f in FIELDS if p and g and _field_agreement(f, p, g) is False]
+        differs = [f for f in FIELDS if p and g and field_agreement(f, p, g) is False]
         rows.append(
             "<tr>"
             + _claim_cell(g, gk, m.gold_statement)

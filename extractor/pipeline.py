@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Iterable, Iterator
 from itertools import chain
+from typing import TypeVar
 
 from .articles import Article, InputProblem, Item
 from .backends import Answer, make_backend
@@ -15,8 +17,11 @@ from .errors import ExtractionError
 from .grounding import ground
 from .grounding import normalize_quote as _norm
 from .prompt import load_prompt
-from .schemas import ArticleResult, DraftClaim, Provenance, RecordError, Usage
+from .schemas import ArticleResult, ClaimSet, DraftClaim, Provenance, RecordError, Usage
 from .settings import Settings
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class Extractor:
@@ -43,19 +48,15 @@ class Extractor:
         started = time.perf_counter()
         provenance = self._provenance()
         try:
-            answers = [await self._answer(piece, article) for piece in self._pieces(article)]
+            answers = [await self._answer(piece) for piece in self._pieces(article)]
         except ExtractionError as exc:
-            provenance.attempts = exc.attempts
-            provenance.usage = exc.usage or Usage()
-            provenance.latency_s = round(time.perf_counter() - started, 4)
-            return ArticleResult(
-                id=article.id,
-                source=article.source,
-                status="error",
-                error=RecordError(type=exc.kind, message=exc.message),
-                provenance=provenance,
-                text=article.text,
+            return self._failed(article, provenance, started, exc)
+        except Exception as exc:  # a bug must cost one article, not the batch
+            error = ExtractionError(
+                "internal_error",
+                f"{type(exc).__name__}: {exc} (a bug in extractor; please report it)",
             )
+            return self._failed(article, provenance, started, error)
         claims = (
             _merge(chain.from_iterable(a.claims for a, _ in answers))
             if len(answers) > 1
@@ -74,13 +75,28 @@ class Extractor:
             text=article.text,
         )
 
+    def _failed(
+        self, article: Article, provenance: Provenance, started: float, exc: ExtractionError
+    ) -> ArticleResult:
+        provenance.attempts = exc.attempts
+        provenance.usage = exc.usage or Usage()
+        provenance.latency_s = round(time.perf_counter() - started, 4)
+        return ArticleResult(
+            id=article.id,
+            source=article.source,
+            status="error",
+            error=RecordError(type=exc.kind, message=exc.message),
+            provenance=provenance,
+            text=article.text,
+        )
+
     async def aextract(self, text: str, *, id: str = "text") -> ArticleResult:
         return await self.aextract_article(Article(id=id, text=text))
 
     def extract(self, text: str, *, id: str = "text") -> ArticleResult:
         return asyncio.run(self._run_once(self.aextract(text, id=id)))
 
-    async def _run_once(self, coro):  # type: ignore[no-untyped-def]
+    async def _run_once(self, coro: Awaitable[T]) -> T:
         try:
             return await coro
         finally:
@@ -92,7 +108,7 @@ class Extractor:
             return [article]
         return [Article(id=f"{article.id}#{i}", text=p) for i, p in enumerate(pieces)]
 
-    async def _answer(self, piece: Article, article: Article) -> tuple[Answer, bool]:
+    async def _answer(self, piece: Article) -> tuple[Answer, bool]:
         """The backend's answer for one piece, from the cache when it has it."""
         messages = self.prompt.render(piece.text)
         key = None
@@ -108,17 +124,16 @@ class Extractor:
                 prompt_version=self.prompt.version,
                 prompt_sha256=self.prompt.template_sha256,
             )
-            hit = await asyncio.to_thread(self.cache.get, key)
+            hit = self.cache.get(key)  # a local SQLite read: cheaper inline than via a thread
             if hit is not None:
                 try:
-                    claims = [DraftClaim.model_validate(c) for c in hit["claims"]]
-                    return Answer(claims=claims, usage=Usage(), attempts=0), True
-                except (KeyError, TypeError, ValueError):
-                    pass  # an entry from an incompatible schema: ask again
+                    cached = ClaimSet.model_validate_json(hit)
+                    return Answer(claims=list(cached.claims), usage=Usage(), attempts=0), True
+                except ValueError as exc:
+                    log.warning("ignoring corrupted cache entry %s… (%s)", key[:12], exc)
         answer = await self.backend.extract(messages, piece, self.prompt)
         if key is not None and self.cache is not None:
-            value = {"claims": [c.model_dump(mode="json") for c in answer.claims]}
-            await asyncio.to_thread(self.cache.set, key, value)
+            self.cache.set(key, ClaimSet(claims=answer.claims).model_dump_json())
         return answer, False
 
     def _provenance(self) -> Provenance:

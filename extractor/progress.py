@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from rich.console import Console
@@ -22,11 +23,12 @@ console = Console(stderr=True, soft_wrap=True)
 
 
 class BatchProgress:
-    """done/total, rate, cache hits, failures and tokens, updated as each article finishes."""
+    """done/total, rate, cache hits, failures and tokens, updated as articles finish."""
+
+    REFRESH_S = 0.25  # the text fields are rebuilt at most this often (rich's speed is costly)
 
     def __init__(self, *, enabled: bool = True) -> None:
         self.enabled = enabled
-        self.summary = BatchSummary(output=None)  # type: ignore[arg-type]
         self._progress = Progress(
             TextColumn("[bold]extract"),
             BarColumn(),
@@ -41,6 +43,7 @@ class BatchProgress:
             refresh_per_second=4,
         )
         self._task: Any = None
+        self._next_refresh = 0.0
 
     def __enter__(self) -> BatchProgress:
         self._progress.__enter__()
@@ -54,17 +57,21 @@ class BatchProgress:
             console.print(f"resuming: {skipped} articles already done are skipped")
         self._task = self._progress.add_task("extract", total=total, rate="", stats="")
 
-    def advance(self, result: ArticleResult) -> None:
-        self.summary.add(result)
-        s = self.summary
-        task = self._progress.tasks[0]
-        speed = task.finished_speed or task.speed
+    def advance(self, result: ArticleResult, summary: BatchSummary) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now < self._next_refresh:
+            self._progress.advance(self._task)
+            return
+        self._next_refresh = now + self.REFRESH_S
+        speed = self._progress.tasks[0].speed
+        tokens = summary.usage.prompt_tokens + summary.usage.completion_tokens
         self._progress.update(
             self._task,
             advance=1,
             rate=f"{speed:.1f}/s" if speed else "",
-            stats=f"cached {s.cached} · failed {s.failed} · "
-            f"tokens {s.usage.prompt_tokens + s.usage.completion_tokens:,}",
+            stats=f"cached {summary.cached} · failed {summary.failed} · tokens {tokens:,}",
         )
 
 

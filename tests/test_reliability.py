@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import API_KEY, ROOT, cli_env, run_cli
 
+from extractor.backends import Answer
 from extractor.cache import AnswerCache
 from extractor.pipeline import Extractor
 from extractor.settings import Settings
@@ -434,3 +435,23 @@ def test_endpoint_errors_are_shown_without_request_headers(
     assert result.error.message.startswith("HTTP 400 from endpoint: model not loaded")
     assert "authorization" not in result.error.message.lower()
     assert os.environ.get("OPENAI_API_KEY", "unset") not in result.error.message
+
+
+def test_an_unexpected_failure_costs_one_article_not_the_batch(settings: Settings) -> None:
+    class Exploding:
+        base_url, cacheable, identity = None, False, None
+
+        async def extract(self, messages, article, prompt):  # type: ignore[no-untyped-def]
+            if "boom" in article.text:
+                raise RuntimeError("boom")
+            return Answer(claims=[])
+
+        async def aclose(self) -> None:
+            pass
+
+    extractor = Extractor(settings)
+    extractor.backend = Exploding()
+    results = {r.id: r for r in extractor.extract_many(["fine", "boom", "also fine"])}
+    assert [results[i].status for i in ("0", "1", "2")] == ["ok", "error", "ok"]
+    assert results["1"].error.type == "internal_error"
+    assert "RuntimeError: boom" in results["1"].error.message

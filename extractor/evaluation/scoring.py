@@ -49,7 +49,7 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> PRF:
     return PRF(precision=round(precision, 6), recall=round(recall, 6), f1=round(f1, 6))
 
 
-def _field_agreement(field: str, p: Claim, g: Claim) -> bool | None:
+def field_agreement(field: str, p: Claim, g: Claim) -> bool | None:
     """Whether a matched pair agrees on `field`; None when neither side has the field."""
     if field == "disputed":
         return p.disputed == g.disputed
@@ -80,9 +80,9 @@ def _strict_quantity_match(p: Claim, g: Claim) -> bool:
     return (
         p.quantity is not None
         and g.quantity is not None
-        and _field_agreement("value", p, g) is True
+        and field_agreement("value", p, g) is True
         and p.quantity.qualifier == g.quantity.qualifier
-        and _field_agreement("source", p, g) is True
+        and field_agreement("source", p, g) is True
     )
 
 
@@ -94,7 +94,7 @@ def score_article(article_id: str, pred: ArticleResult | None, gold: ArticleResu
     strict = 0
     for i, j, _ in pairs:
         for field in FIELDS:
-            agreement = _field_agreement(field, preds[i], golds[j])
+            agreement = field_agreement(field, preds[i], golds[j])
             if agreement is not None:
                 field_counts[field][0] += agreement
                 field_counts[field][1] += 1
