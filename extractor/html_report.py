@@ -401,8 +401,8 @@ def _eval_article(
 ) -> str:
     rows = []
     for k, m in enumerate(art.matches):
-        g = gold.claims[m.gold] if gold and m.gold < len(gold.claims) else None
-        p = pred.claims[m.pred] if pred and m.pred < len(pred.claims) else None
+        g = gold.claims[m["gold"]] if gold and m["gold"] < len(gold.claims) else None
+        p = pred.claims[m["pred"]] if pred and m["pred"] < len(pred.claims) else None
         gk, pk = f"g{n}:{k}", f"p{n}:{k}"
         if g:
             data.append((gk, _claim_data(g, art.id, "gold")))
@@ -411,9 +411,9 @@ def _eval_article(
         differs = [f for f in FIELDS if p and g and field_agreement(f, p, g) is False]
         rows.append(
             "<tr>"
-            + _claim_cell(g, gk, m.gold_statement)
-            + _claim_cell(p, pk, m.pred_statement)
-            + f'<td class="num">{m.score:.2f}</td><td>{e(", ".join(differs)) or "—"}</td></tr>'
+            + _claim_cell(g, gk, m["gold_statement"])
+            + _claim_cell(p, pk, m["pred_statement"])
+            + f'<td class="num">{m["score"]:.2f}</td><td>{e(", ".join(differs)) or "—"}</td></tr>'
         )
     matched = (
         '<table class="matches"><tr><th>gold</th><th>prediction</th><th class="num">score</th>'

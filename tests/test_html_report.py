@@ -306,7 +306,7 @@ def test_eval_report_without_saved_predictions_shows_predicted_statements() -> N
     report = score(load_records(ROOT / "evals/annotations/a"), gold)
     page = render_eval_report(report, None, gold)
     match = report.articles[0].matches[0]
-    assert f'<td class="missing">{match.pred_statement}' in page.replace("&#x27;", "'")
+    assert f'<td class="missing">{match["pred_statement"]}' in page.replace("&#x27;", "'")
 
 
 def test_overlapping_spans_are_cut_into_pieces_listing_every_claim() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
+from typing_extensions import TypedDict  # pydantic needs this one on Python < 3.12
 
 from ..schemas import Claim
 
@@ -25,7 +26,16 @@ class FieldScore(BaseModel):
         return round(self.agree / self.compared, 6) if self.compared else None
 
 
-class Match(BaseModel):
+class FieldCount(TypedDict):
+    """Per article: matched pairs that agree on a field, out of those where it was compared."""
+
+    agree: int
+    compared: int
+
+
+class Match(TypedDict):
+    """A matched pair: indexes into the predicted and gold claims, and their statements."""
+
     pred: int
     gold: int
     score: float
@@ -43,7 +53,7 @@ class ArticleScore(BaseModel):
     strict_quantity_tp: int
     n_pred_quantity: int
     n_gold_quantity: int
-    fields: dict[str, FieldScore]
+    fields: dict[str, FieldCount]
     matches: list[Match]
     misses: list[Claim]
     extras: list[Claim]
@@ -126,8 +136,8 @@ def compare(old: EvalReport, new: EvalReport) -> Comparison:
     articles = []
     for art in new.articles:
         before = old_articles.get(art.id)
-        now = {m.gold_statement for m in art.matches}
-        then = {m.gold_statement for m in before.matches} if before else set()
+        now = {m["gold_statement"] for m in art.matches}
+        then = {m["gold_statement"] for m in before.matches} if before else set()
         articles.append(
             ArticleDelta(
                 id=art.id,

@@ -7,24 +7,16 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz
 from scipy.optimize import linear_sum_assignment
 
 from ..schemas import ArticleResult, Claim
-from .report import PRF, ArticleScore, EvalReport, FieldScore, Match
+from .report import PRF, ArticleScore, EvalReport, FieldCount, FieldScore, Match
 from .similarity import ANCHOR_MIN, MATCH_THRESHOLD, normalize_source, similarity_matrix
 
 FIELDS = ("value", "qualifier", "unit", "source", "date", "location", "disputed")
-
-
-@dataclass
-class _Pairing:
-    pairs: list[tuple[int, int, float]]  # (pred index, gold index, score)
-    n_pred: int
-    n_gold: int
 
 
 def match_claims(preds: Sequence[Claim], golds: Sequence[Claim]) -> list[tuple[int, int, float]]:
@@ -46,7 +38,9 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> PRF:
     precision = tp / n_pred if n_pred else (1.0 if not n_gold else 0.0)
     recall = tp / n_gold if n_gold else (1.0 if not n_pred else 0.0)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return PRF(precision=round(precision, 6), recall=round(recall, 6), f1=round(f1, 6))
+    return PRF.model_construct(
+        precision=round(precision, 6), recall=round(recall, 6), f1=round(f1, 6)
+    )
 
 
 def field_agreement(field: str, p: Claim, g: Claim) -> bool | None:
@@ -112,11 +106,9 @@ def score_article(article_id: str, pred: ArticleResult | None, gold: ArticleResu
         strict_quantity_tp=strict,
         n_pred_quantity=sum(c.quantity is not None for c in preds),
         n_gold_quantity=sum(c.quantity is not None for c in golds),
-        fields={
-            f: FieldScore.model_construct(agree=a, compared=n) for f, (a, n) in field_counts.items()
-        },
+        fields={f: FieldCount(agree=a, compared=n) for f, (a, n) in field_counts.items()},
         matches=[
-            Match.model_construct(
+            Match(
                 pred=i,
                 gold=j,
                 score=s,
@@ -149,8 +141,8 @@ def score(
     macro = [a.claims for a in articles] or [_prf(0, 0, 0)]
     fields = {}
     for field in FIELDS:
-        agree = sum(a.fields[field].agree for a in articles)
-        compared = sum(a.fields[field].compared for a in articles)
+        agree = sum(a.fields[field]["agree"] for a in articles)
+        compared = sum(a.fields[field]["compared"] for a in articles)
         fields[field] = FieldScore(agree=agree, compared=compared)
     alignment = {k: sum(a.alignment[k] for a in articles) for k in ("exact", "fuzzy", "none")}
     return EvalReport(
