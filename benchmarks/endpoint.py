@@ -9,13 +9,11 @@ from the sentences with numbers in its last message, so both tools parse a real 
 
 from __future__ import annotations
 
-import argparse
-import contextlib
 import json
 import re
-import threading
 
-from extractor.testing import ChatRequest, FakeOpenAI, Reply, default_responder
+from extractor.testing import ChatRequest, Reply, default_responder
+from extractor.testing.server import main
 
 _NUMBERED = re.compile(r"[^.!?\n]*\d[^.!?\n]*[.!?]")
 
@@ -29,21 +27,5 @@ def responder(request: ChatRequest) -> Reply:
     return Reply(content=json.dumps({"extractions": extractions}))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--latency", type=float, default=0.0)
-    parser.add_argument("--capacity", type=int, default=None)
-    args = parser.parse_args()
-    server = FakeOpenAI(
-        responder, latency=args.latency, capacity=args.capacity, port=args.port, record=False
-    )
-    server.start()
-    print(f"fake OpenAI endpoint at {server.url}", flush=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        threading.Event().wait()
-    server.stop()
-
-
 if __name__ == "__main__":
-    main()
+    main(responder)

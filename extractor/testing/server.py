@@ -402,13 +402,16 @@ class FakeOpenAI:
         return _json_response(200, _completion(request, reply), reply.headers)
 
 
-def main() -> None:
+def main(responder: Responder | None = None) -> None:
+    """Serve until Ctrl-C; `responder` lets a script reuse this command line with its answers."""
     parser = argparse.ArgumentParser(description="Fake OpenAI-compatible endpoint on 127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--latency", type=float, default=0.0, help="seconds per request")
     parser.add_argument("--capacity", type=int, default=None, help="requests served at once")
     args = parser.parse_args()
-    server = FakeOpenAI(latency=args.latency, capacity=args.capacity, port=args.port, record=False)
+    server = FakeOpenAI(
+        responder, latency=args.latency, capacity=args.capacity, port=args.port, record=False
+    )
     server.start()
     print(f"fake OpenAI endpoint at {server.url}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
