@@ -53,3 +53,15 @@ def test_a_non_editable_install_carries_prompts_schemas_and_every_module(tmp_pat
     version, claims, location = result.stdout.split()
     assert (version, claims) == ("1", "1")
     assert location.startswith(str(target))
+
+
+def test_importing_extractor_and_its_cli_does_not_load_the_openai_sdk() -> None:
+    script = (
+        "import sys, extractor, extractor.cli\n"
+        "from extractor import Extractor, Settings, extract\n"
+        "print(sorted(m for m in ('openai', 'instructor') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "[]"
