@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 OUT ?= out
 
-.PHONY: run test install chromium
+.PHONY: run test install chromium bench
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -30,3 +30,10 @@ test: install chromium
 	$(VENV)/bin/ruff format --check extractor schemas tests benchmarks
 	$(VENV)/bin/pytest
 
+
+bench: install
+	$(PY) -m pip install -q -e '.[dev,bench]'
+	$(PY) benchmarks/throughput.py
+	$(PY) benchmarks/overhead.py
+	$(PY) benchmarks/cache_memory_startup.py
+	$(PY) benchmarks/bench_scoring.py
