@@ -20,6 +20,8 @@ run: install
 	rm -f $(OUT)/claims.jsonl
 	$(VENV)/bin/extractor run seeds/ -o $(OUT)/claims.jsonl
 	$(VENV)/bin/extractor eval --predictions $(OUT)/claims.jsonl --report $(OUT)/eval.json --no-details
+	@echo "Next: point it at a model (README 'Use a model'), e.g." \
+	  "OPENAI_BASE_URL=http://localhost:8000/v1 EXTRACTOR_MODEL=<model> make run"
 
 # The HTML report tests drive Debian's chromium through Playwright (no browser download).
 chromium:

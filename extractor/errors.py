@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .schemas import Usage
+
 
 class ExtractorError(Exception):
     """Base class for every error extractor raises on purpose."""
@@ -14,7 +19,9 @@ class ConfigError(ExtractorError):
 class ExtractionError(ExtractorError):
     """One article could not be extracted; becomes an `error` record, the batch goes on."""
 
-    def __init__(self, kind: str, message: str, *, attempts: int = 0, usage=None) -> None:
+    def __init__(
+        self, kind: str, message: str, *, attempts: int = 0, usage: Usage | None = None
+    ) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message

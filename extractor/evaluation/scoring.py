@@ -14,7 +14,13 @@ from scipy.optimize import linear_sum_assignment
 
 from ..schemas import ArticleResult, Claim
 from .report import PRF, ArticleScore, EvalReport, FieldCount, FieldScore, Match
-from .similarity import ANCHOR_MIN, MATCH_THRESHOLD, normalize_source, similarity_matrix
+from .similarity import (
+    ANCHOR_MIN,
+    MATCH_THRESHOLD,
+    normalize_source,
+    quantity_key,
+    similarity_matrix,
+)
 
 FIELDS = ("value", "qualifier", "unit", "source", "date", "location", "disputed")
 
@@ -56,7 +62,7 @@ def field_agreement(field: str, p: Claim, g: Claim) -> bool | None:
         if pq is None or gq is None:
             return False
         if field == "value":
-            return (pq.value, pq.lower, pq.upper) == (gq.value, gq.lower, gq.upper)
+            return quantity_key(p) == quantity_key(g)
         if field == "qualifier":
             return pq.qualifier == gq.qualifier
         return fuzz.token_set_ratio(pq.unit.casefold(), gq.unit.casefold()) >= 80

@@ -59,17 +59,9 @@ def normalize_source(name: str | None) -> str:
     return SOURCE_ALIASES.get(text, text)
 
 
-def same_source(a: Claim, b: Claim) -> bool:
-    return normalize_source(a.source.name) == normalize_source(b.source.name)
-
-
 def quantity_key(claim: Claim) -> tuple[float | None, float | None, float | None] | None:
     q = claim.quantity
     return None if q is None else (q.value, q.lower, q.upper)
-
-
-def same_value(a: Claim, b: Claim) -> bool:
-    return quantity_key(a) == quantity_key(b)
 
 
 def _sorted_tokens(text: str) -> str:
