@@ -52,15 +52,21 @@ def check_paths(paths: Iterable[str | Path]) -> list[Path]:
     return checked
 
 
-def iter_items(paths: Iterable[str | Path]) -> Iterator[Item]:
-    for path in check_paths(paths):
+def input_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Each input file: given files as they are, folders walked for known suffixes."""
+    for path in paths:
         if path.is_dir():
             # not is_file(): a dangling link named x.txt must be reported, not skipped
             for child in sorted(p for p in path.rglob("*") if not p.is_dir()):
                 if child.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES:
-                    yield from _iter_file(child)
+                    yield child
         else:
-            yield from _iter_file(path)
+            yield path
+
+
+def iter_items(paths: Iterable[str | Path]) -> Iterator[Item]:
+    for path in input_files(check_paths(paths)):
+        yield from _iter_file(path)
 
 
 def _iter_file(path: Path) -> Iterator[Item]:

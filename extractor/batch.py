@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from .articles import JSONL_SUFFIXES, TEXT_SUFFIXES, InputProblem, Item, check_paths, iter_items
+from .articles import JSONL_SUFFIXES, InputProblem, Item, check_paths, input_files, iter_items
 from .pipeline import Extractor
 from .schemas import ArticleResult, Usage
 from .sink import JsonlSink
@@ -47,18 +47,15 @@ class BatchSummary:
 def count_items(paths: Sequence[Path]) -> int:
     """Cheap count for the progress bar: files, and non-blank lines of JSONL files."""
     total = 0
-    for path in paths:
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        for file in files:
-            suffix = file.suffix.lower()
-            if suffix in JSONL_SUFFIXES:
-                try:
-                    with file.open("rb") as handle:
-                        total += sum(1 for line in handle if line.strip())
-                except OSError:
-                    total += 1
-            elif suffix in TEXT_SUFFIXES or not path.is_dir():
-                total += 1
+    for file in input_files(paths):
+        if file.suffix.lower() not in JSONL_SUFFIXES:
+            total += 1
+            continue
+        try:
+            with file.open("rb") as handle:
+                total += sum(1 for line in handle if line.strip())
+        except OSError:
+            total += 1  # an unreadable file becomes one error record
     return total
 
 

@@ -250,16 +250,19 @@ def eval_(
         raise typer.Exit(1)
 
 
+def _open_cache(cache_dir: Path | None) -> Any:
+    from .cache import AnswerCache
+    from .settings import Settings
+
+    return AnswerCache(Settings.from_env(cache_dir=cache_dir).cache_dir)
+
+
 @cache_app.command("stats")
 def cache_stats(cache_dir: CacheDir = None) -> None:
     """Where the cache is, how many answers it holds and how big it is."""
     import json
 
-    from .cache import AnswerCache
-    from .settings import Settings
-
-    settings = Settings.from_env(cache_dir=cache_dir)
-    cache = AnswerCache(settings.cache_dir)
+    cache = _open_cache(cache_dir)
     typer.echo(json.dumps(cache.stats(), indent=2))
     cache.close()
 
@@ -267,14 +270,10 @@ def cache_stats(cache_dir: CacheDir = None) -> None:
 @cache_app.command("clear")
 def cache_clear(cache_dir: CacheDir = None) -> None:
     """Delete every cached answer."""
-    from .cache import AnswerCache
-    from .settings import Settings
-
-    settings = Settings.from_env(cache_dir=cache_dir)
-    cache = AnswerCache(settings.cache_dir)
+    cache = _open_cache(cache_dir)
     removed = cache.clear()
     cache.close()
-    typer.echo(f"removed {removed} cached answers from {settings.cache_dir}")
+    typer.echo(f"removed {removed} cached answers from {cache.directory}")
 
 
 RecordsArg = Annotated[

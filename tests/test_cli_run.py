@@ -125,3 +125,15 @@ def test_api_key_appears_in_no_file_the_run_writes(server: FakeOpenAI, tmp_path:
     assert any(p.parent == cache for p in written)
     for path in written:
         assert API_KEY.encode() not in path.read_bytes(), path
+
+
+def test_cache_stats_counts_answers_and_clear_removes_them(
+    server: FakeOpenAI, tmp_path: Path
+) -> None:
+    env = cli_env(server, tmp_path / "cache")
+    assert run_cli("run", SEEDS, "-o", tmp_path / "out.jsonl", "-q", env=env).returncode == 0
+    stats = json.loads(run_cli("cache", "stats", env=env).stdout)
+    assert stats["entries"] == 5 and stats["directory"] == str(tmp_path / "cache")
+    cleared = run_cli("cache", "clear", env=env)
+    assert f"removed 5 cached answers from {tmp_path / 'cache'}" in cleared.stdout
+    assert json.loads(run_cli("cache", "stats", env=env).stdout)["entries"] == 0

@@ -162,7 +162,7 @@ class OpenAICompatBackend:
 
         We drive instructor's mode handlers (request, parse, re-ask) ourselves instead of going
         through `create_with_completion`: the same wire format and the same re-ask messages,
-        without ~4 ms of per-request bookkeeping that capped throughput (see benchmarks/).
+        without the ~9 ms of per-request bookkeeping that capped throughput (benchmarks/README.md).
         """
         from instructor.v2.core.errors import IncompleteOutputException
         from pydantic import ValidationError
