@@ -9,13 +9,13 @@ from typing import Protocol
 
 from .articles import JSONL_SUFFIXES, InputProblem, Item, check_paths, input_files, iter_items
 from .pipeline import Extractor
-from .schemas import ArticleResult, Usage
+from .schemas import Record, Usage
 from .sink import JsonlSink
 
 
 class Progress(Protocol):
     def start(self, total: int | None, skipped: int) -> None: ...
-    def advance(self, result: ArticleResult, summary: BatchSummary) -> None: ...
+    def advance(self, result: Record, summary: BatchSummary) -> None: ...
 
 
 @dataclass
@@ -27,10 +27,12 @@ class BatchSummary:
     skipped: int = 0
     cached: int = 0
     attempts: int = 0
+    repairs: int = 0  # fields nulled/defaulted/removed and items dropped by salvage
+    ungrounded: int = 0  # quotes not found in their article
     usage: Usage = field(default_factory=Usage)
     errors: dict[str, int] = field(default_factory=dict)
 
-    def add(self, result: ArticleResult) -> None:
+    def add(self, result: Record) -> None:
         self.total += 1
         if result.status == "ok":
             self.ok += 1
@@ -38,6 +40,11 @@ class BatchSummary:
             self.failed += 1
             kind = result.error.type if result.error else "error"
             self.errors[kind] = self.errors.get(kind, 0) + 1
+        for warning in result.warnings:
+            if warning.action == "kept":
+                self.ungrounded += 1
+            else:
+                self.repairs += 1
         if result.provenance:
             self.cached += result.provenance.cached
             self.attempts += result.provenance.attempts

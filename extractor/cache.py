@@ -1,57 +1,39 @@
 """A disk cache of model answers, shared safely by every process that points at the same folder.
 
-The key covers everything that can change an answer (endpoint URL, model, mode, the fully
-rendered messages, the schema, sampling parameters, prompt name/version/hash) and never the API
-key, so a cached answer is found again from any process and credentials never reach the disk.
-Only successful answers are stored, as JSON text; the pipeline validates what it reads back and
-treats an entry that does not validate (corrupted, or from an older schema) as a miss.
+The key hashes the backend, its endpoint URL, the model and the exact request body (rendered
+messages, schema, mode, sampling parameters) and never the API key, so a
+cached answer is found again from any process — and from a provider batch that sent the same
+body — and credentials never reach the disk. Only successful answers are stored, as JSON text
+with their salvage warnings; the pipeline validates what it reads back and treats an entry that
+does not validate (corrupted, or from an older schema) as a miss.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import queue
 import threading
 from pathlib import Path
 from typing import Any
 
-from .prompt import sha256_json
+from .hashing import sha256_json
 
 log = logging.getLogger(__name__)
 
 
-def cache_key(
-    *,
-    endpoint: str,
-    model: str,
-    mode: str,
-    messages: list[dict[str, str]],
-    schema_sha256: str,
-    params: dict[str, Any],
-    prompt: str,
-    prompt_version: str,
-    prompt_sha256: str,
-) -> str:
-    settings = sha256_json(
-        {
-            "endpoint": endpoint,
-            "model": model,
-            "mode": mode,
-            "schema": schema_sha256,
-            "params": params,
-            "prompt": [prompt, prompt_version, prompt_sha256],
-        }
+#: bump when what is stored changes shape, so old entries are misses, never misread
+FORMAT = "answer-v2"
+
+
+def cache_key(*, backend: str, endpoint: str | None, model: str, body: dict[str, Any]) -> str:
+    """The key of one request: the backend, its endpoint, the model and the exact body sent.
+
+    The body holds everything that can change an answer (rendered messages, schema, mode,
+    sampling parameters) and never the API key.
+    """
+    return sha256_json(
+        {"format": FORMAT, "backend": backend, "endpoint": endpoint, "model": model, "body": body}
     )
-    # The messages are hashed as they are, role and content, without a JSON round trip: they
-    # hold the whole article, and this runs for every article (also on fully cached re-runs).
-    digest = hashlib.sha256(settings.encode())
-    for message in messages:
-        for part in (message["role"], message["content"]):
-            encoded = part.encode()
-            digest.update(len(encoded).to_bytes(8, "little"))
-            digest.update(encoded)
-    return digest.hexdigest()
 
 
 class AnswerCache:

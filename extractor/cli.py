@@ -45,6 +45,30 @@ ApiKey = Annotated[str | None, typer.Option(help="API key. Env: OPENAI_API_KEY."
 ModeOpt = Annotated[
     str | None, typer.Option("--mode", help="json_schema (default), tools, json or md_json.")
 ]
+BackendOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Backend (entry point in 'extractor.backends'): openai, rules, or a plugin's name "
+        "[default: from --model]. Env: EXTRACTOR_BACKEND."
+    ),
+]
+StrictOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--strict/--no-strict",
+        help="Send the schema in OpenAI's strict form [default: on for api.openai.com].",
+    ),
+]
+DroppedShare = Annotated[
+    float | None,
+    typer.Option(help="Re-ask when salvage dropped more than this share of claims [default: 0.5]."),
+]
+ReaskUngrounded = Annotated[
+    bool | None,
+    typer.Option(
+        "--reask-ungrounded", help="Re-ask once with the quotes not found in the article."
+    ),
+]
 PromptOpt = Annotated[
     str | None, typer.Option(help="Bundled prompt name or path to a .toml prompt file.")
 ]
@@ -57,7 +81,10 @@ MaxReasks = Annotated[
     int | None, typer.Option(help="Re-asks after an answer that fails validation [default: 2].")
 ]
 MaxAttempts = Annotated[
-    int | None, typer.Option(help="HTTP attempts per request on 429/5xx/timeouts [default: 6].")
+    int | None,
+    typer.Option(
+        help="HTTP requests per article (or chunk), retries and re-asks included [default: 6]."
+    ),
 ]
 Timeout = Annotated[float | None, typer.Option(help="Seconds per HTTP request [default: 120].")]
 TokenBudget = Annotated[
@@ -69,17 +96,19 @@ ChunkChars = Annotated[
 
 
 def _settings(**flags: Any) -> Any:
+    from .backends import choose
     from .settings import Settings
 
     no_cache = flags.pop("no_cache", False)
     settings = Settings.from_env(**flags, use_cache=False if no_cache else None)
-    if settings.model is None and not settings.has_endpoint:
+    chosen = choose(settings)
+    if settings.model is None and settings.backend is None and chosen.is_offline:
         typer.echo(
             "note: no endpoint configured (--base-url, OPENAI_BASE_URL or OPENAI_API_KEY); "
             "using the offline rules baseline (--model rules). See README 'Use a model'.",
             err=True,
         )
-    return settings.resolved()
+    return chosen
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -94,13 +123,17 @@ def run(
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="JSONL file to append to.")],
     model: Model = None,
+    backend: BackendOpt = None,
     base_url: BaseUrl = None,
     api_key: ApiKey = None,
     mode: ModeOpt = None,
+    strict: StrictOpt = None,
     prompt: PromptOpt = None,
     concurrency: Concurrency = None,
     max_reasks: MaxReasks = None,
     max_attempts: MaxAttempts = None,
+    max_dropped_share: DroppedShare = None,
+    reask_ungrounded: ReaskUngrounded = None,
     timeout: Timeout = None,
     token_budget: TokenBudget = None,
     chunk_chars: ChunkChars = None,
@@ -120,13 +153,17 @@ def run(
         check_paths(inputs)
         settings = _settings(
             model=model,
+            backend=backend,
             base_url=base_url,
             api_key=api_key,
             mode=mode,
+            strict=strict,
             prompt=prompt,
             concurrency=concurrency,
             max_reasks=max_reasks,
             max_attempts=max_attempts,
+            max_dropped_share=max_dropped_share,
+            reask_ungrounded=reask_ungrounded,
             timeout=timeout,
             token_budget=token_budget,
             chunk_chars=chunk_chars,
@@ -187,6 +224,7 @@ def eval_(
     ] = None,
     details: Annotated[bool, typer.Option(help="List each article's misses and extras.")] = True,
     model: Model = None,
+    backend: BackendOpt = None,
     base_url: BaseUrl = None,
     api_key: ApiKey = None,
     mode: ModeOpt = None,
@@ -210,6 +248,7 @@ def eval_(
         if predictions is None:
             settings = _settings(
                 model=model,
+                backend=backend,
                 base_url=base_url,
                 api_key=api_key,
                 mode=mode,

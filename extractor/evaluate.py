@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from .articles import Article
+from .errors import ConfigError
 from .evaluation import EvalReport, check, load_records, load_thresholds, score
 from .evaluation.report import RunInfo
 from .pipeline import Extractor
-from .schemas import ArticleResult
+from .schemas import ArticleResult, ClaimSet
 from .settings import Settings
 from .sink import JsonlSink
 
@@ -21,14 +22,21 @@ def predict_gold(
     if missing:
         raise ValueError(f"gold records without text cannot be extracted: {missing[:3]}")
     extractor = Extractor(settings)
+    if extractor.schema is not ClaimSet:
+        raise ConfigError(
+            f"eval scores the bundled claim schema only; prompt {extractor.prompt.name!r} "
+            f"answers with {extractor.schema.__name__}"
+        )
     articles = [Article(id=g.id, text=g.text or "", source=g.source) for g in gold.values()]
-    results = {r.id: r for r in extractor.extract_many(articles)}
+    results = {
+        r.id: ArticleResult.model_validate(r.to_dict()) for r in extractor.extract_many(articles)
+    }
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.unlink(missing_ok=True)
         sink = JsonlSink(output)
         for article in articles:
-            sink.write(results[article.id])
+            sink.write_line(results[article.id].model_dump_json(exclude={"text"}))
         sink.close()
     return results
 

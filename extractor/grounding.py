@@ -6,16 +6,20 @@ Offsets are Python string indices into the text as read, end exclusive. Three ti
    near-identical span exists (rapidfuzz partial alignment, score >= FUZZY_MIN_SCORE);
    offsets cover the matching span of the original text;
 3. `none`: the claim is kept, with null offsets.
+
+Grounding works on any answer schema: every field typed `Quote` (the project's quote type),
+wherever it sits (nested models, lists, optional fields), gets its `Evidence` written back.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from typing import Any
 
+from pydantic import BaseModel
 from rapidfuzz import fuzz
 
-from .schemas import Claim, DraftClaim, Evidence
+from .schemas import Evidence, Quote
 
 FUZZY_MIN_SCORE = 90.0
 
@@ -105,21 +109,66 @@ def align(quote: str, text: str, normalized: NormalizedText | None = None) -> Ev
     return Evidence(quote=quote, alignment="none")
 
 
-def ground(claims: Iterable[DraftClaim], text: str) -> list[Claim]:
-    """Grounded copies of `claims`: every evidence quote aligned to offsets in `text`."""
-    normalized: NormalizedText | None = None
-    grounded: list[Claim] = []
-    for claim in claims:
-        quote = claim.evidence.quote
-        if quote and quote in text:
-            evidence = align(quote, text)
+def ground(answer: BaseModel, text: str) -> tuple[BaseModel, list[str]]:
+    """A copy of `answer` with every `Quote` in it (at any depth) replaced by its `Evidence`.
+
+    Returns the grounded copy and the paths ("claims.2.evidence") of quotes that were not found.
+    """
+    grounded = answer.model_copy(deep=True)
+    normalized: list[NormalizedText] = []  # built once, on the first quote that needs it
+    missing: list[str] = []
+
+    def evidence(quote: Quote, path: str) -> Evidence:
+        if quote.quote and quote.quote in text:
+            found = align(quote.quote, text)
         else:
-            normalized = normalized or NormalizedText(text)
-            evidence = align(quote, text, normalized)
-        # The draft is already validated: copy its fields without validating them again.
-        fields = {name: getattr(claim, name) for name in _DRAFT_FIELDS}
-        grounded.append(Claim.model_construct(**fields, evidence=evidence))
-    return grounded
+            if not normalized:
+                normalized.append(NormalizedText(text))
+            found = align(quote.quote, text, normalized[0])
+        if found.alignment == "none":
+            missing.append(path)
+        return found
+
+    def walk(node: Any, path: str) -> Any:
+        if isinstance(node, Quote) and not isinstance(node, Evidence):
+            return evidence(node, path)
+        if isinstance(node, BaseModel):
+            for name in type(node).model_fields:
+                value = getattr(node, name)
+                new = walk(value, f"{path}.{name}" if path else name)
+                if new is not value:
+                    object.__setattr__(node, name, new)
+            return node
+        if isinstance(node, list):
+            for i, item in enumerate(node):
+                node[i] = walk(item, f"{path}.{i}")
+            return node
+        if isinstance(node, dict):
+            for key, item in node.items():
+                node[key] = walk(item, f"{path}.{key}")
+            return node
+        return node
+
+    walk(grounded, "")
+    return grounded, missing
 
 
-_DRAFT_FIELDS = [name for name in DraftClaim.model_fields if name != "evidence"]
+def quotes(answer: BaseModel) -> list[Quote]:
+    """Every `Quote` in an answer, in field order (used to check few-shot examples)."""
+    found: list[Quote] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, Quote):
+            found.append(node)
+        elif isinstance(node, BaseModel):
+            for name in type(node).model_fields:
+                walk(getattr(node, name))
+        elif isinstance(node, list | tuple):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            for item in node.values():
+                walk(item)
+
+    walk(answer)
+    return found

@@ -17,7 +17,7 @@ from rich.progress import (
 )
 
 from .batch import BatchSummary, errors_file
-from .schemas import ArticleResult
+from .schemas import Record
 
 console = Console(stderr=True, soft_wrap=True)
 
@@ -57,7 +57,7 @@ class BatchProgress:
             console.print(f"resuming: {skipped} articles already done are skipped")
         self._task = self._progress.add_task("extract", total=total, rate="", stats="")
 
-    def advance(self, result: ArticleResult, summary: BatchSummary) -> None:
+    def advance(self, result: Record, summary: BatchSummary) -> None:
         if not self.enabled:
             return
         now = time.monotonic()
@@ -71,7 +71,8 @@ class BatchProgress:
             self._task,
             advance=1,
             rate=f"{speed:.1f}/s" if speed else "",
-            stats=f"cached {summary.cached} · failed {summary.failed} · tokens {tokens:,}",
+            stats=f"cached {summary.cached} · failed {summary.failed} · repaired "
+            f"{summary.repairs} · tokens {tokens:,}",
         )
 
 
@@ -82,6 +83,12 @@ def print_summary(summary: BatchSummary, settings: Any) -> None:
         f"{summary.cached} from cache; {summary.attempts} requests, {tokens:,} tokens "
         f"(model {settings.model}) -> {summary.output}"
     )
+    if summary.repairs or summary.ungrounded:
+        console.print(
+            f"{summary.repairs} repairs to model answers (fields nulled, claims dropped) and "
+            f"{summary.ungrounded} quotes not found in their article; each is listed in its "
+            'record\'s "warnings"'
+        )
     if summary.failed:
         kinds = ", ".join(f"{k}: {n}" for k, n in sorted(summary.errors.items()))
         console.print(

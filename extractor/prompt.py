@@ -1,51 +1,61 @@
 """Versioned prompt templates: load a `.toml` prompt file, check it, render it into chat messages.
 
-The article is inserted with one plain string replacement of `{article}`. Nothing in the article
-is ever parsed as template syntax (no Jinja, no str.format), so an article that contains
-`{{ secret }}` or `{% raw %}` reaches the endpoint byte for byte.
+A prompt names its answer schema: a bundled name (`schema = "claims"`) or any pydantic model by
+import path (`schema = "mypkg.models:EventSet"`). The article is inserted with one plain string
+replacement of `{article}`. Nothing in the article is ever parsed as template syntax (no Jinja, no
+str.format), so an article that contains `{{ secret }}` or `{% raw %}` reaches the endpoint byte
+for byte.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from importlib import resources
+from importlib import import_module, resources
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import ConfigError
-from .schemas import SCHEMAS, ClaimSet
+from .grounding import quotes
+from .hashing import sha256_json
 
 PLACEHOLDER = "{article}"
 Message = dict[str, str]
+DEFAULT_SYSTEM = (
+    "You extract structured data from a news article as JSON. Copy every quote character for "
+    "character from the article."
+)
 
 
 @dataclass(frozen=True)
 class Example:
-    """A few-shot example: an article and the claims a perfect answer would give."""
+    """A few-shot example: an article and the answer a perfect model would give."""
 
     text: str
-    answer: ClaimSet
+    answer: BaseModel
 
 
 @dataclass(frozen=True)
 class Prompt:
     name: str
     version: str
-    schema_name: str
+    schema: type[BaseModel]
     system: str
     user: str
     params: dict[str, Any] = field(default_factory=dict)
     examples: tuple[Example, ...] = ()
 
-    @property
-    def schema(self) -> type[BaseModel]:
-        return SCHEMAS[self.schema_name]
+    @classmethod
+    def from_template(
+        cls, user: str, schema: type[BaseModel], *, system: str = DEFAULT_SYSTEM
+    ) -> Prompt:
+        """A prompt from a template string with one `{article}` (for calls from Python)."""
+        prompt = cls(name="inline", version="1", schema=schema, system=system, user=user)
+        _check(prompt, "the prompt template")
+        return prompt
 
     @cached_property
     def schema_sha256(self) -> str:
@@ -80,20 +90,39 @@ class Prompt:
         return sha256_json(payload)
 
 
-def sha256_json(payload: Any) -> str:
-    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode()).hexdigest()
-
-
 @cache
 def schema_sha256(schema: type[BaseModel]) -> str:
     return sha256_json(schema.model_json_schema())
 
 
+def load_schema(name: str) -> type[BaseModel]:
+    """A bundled schema by name, or any pydantic model by import path `package.module:Class`."""
+    from .schemas import SCHEMAS
+
+    if name in SCHEMAS:
+        return SCHEMAS[name]
+    module_name, _, attribute = name.partition(":")
+    if not attribute:
+        raise ConfigError(
+            f"unknown schema {name!r}: use a bundled name ({', '.join(sorted(SCHEMAS))}) or an "
+            "import path such as 'mypkg.models:EventSet'"
+        )
+    try:
+        found = getattr(import_module(module_name), attribute)
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError(f"cannot import schema {name!r}: {exc}") from None
+    if not (isinstance(found, type) and issubclass(found, BaseModel)):
+        raise ConfigError(f"schema {name!r} is not a pydantic model class")
+    return found
+
+
 def _prompt_file(name_or_path: str) -> tuple[str, str]:
     path = Path(name_or_path)
     if path.suffix == ".toml" and path.is_file():
-        return str(path), path.read_text(encoding="utf-8")
+        try:
+            return str(path), path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read prompt file {path}: {exc}") from None
     bundled = resources.files("extractor.prompts").joinpath(f"{name_or_path}.toml")
     if bundled.is_file():
         return str(bundled), bundled.read_text(encoding="utf-8")
@@ -115,30 +144,42 @@ def load_prompt(name_or_path: str = "claims") -> Prompt:
     where, raw = _prompt_file(name_or_path)
     try:
         data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"prompt file {where} is not valid TOML: {exc}") from None
+    schema = load_schema(str(data.get("schema", "claims")))
+    try:
         messages = data["messages"]
         prompt = Prompt(
             name=str(data["name"]),
             version=str(data["version"]),
-            schema_name=str(data.get("schema", "claims")),
+            schema=schema,
             system=messages["system"],
             user=messages["user"],
             params=dict(data.get("params", {})),
             examples=tuple(
-                Example(text=e["text"], answer=ClaimSet.model_validate({"claims": e["claims"]}))
+                Example(
+                    text=e["text"],
+                    answer=schema.model_validate({k: v for k, v in e.items() if k != "text"}),
+                )
                 for e in data.get("examples", [])
             ),
         )
-    except (tomllib.TOMLDecodeError, KeyError, ValidationError) as exc:
-        raise ConfigError(f"prompt file {where} is invalid: {exc}") from exc
-    if prompt.schema_name not in SCHEMAS:
-        raise ConfigError(f"prompt file {where} names unknown schema {prompt.schema_name!r}")
-    if prompt.user.count(PLACEHOLDER) != 1:
-        raise ConfigError(f"prompt file {where}: messages.user must contain {PLACEHOLDER} once")
-    for number, example in enumerate(prompt.examples, 1):
-        for claim in example.answer.claims:
-            if claim.evidence.quote not in example.text:
-                raise ConfigError(
-                    f"prompt file {where}: example {number} quotes text that is not in the "
-                    f"example article: {claim.evidence.quote[:60]!r}"
-                )
+    except (KeyError, TypeError, ValidationError) as exc:
+        raise ConfigError(f"prompt file {where} is invalid: {exc}") from None
+    _check(prompt, f"prompt file {where}")
     return prompt
+
+
+def _check(prompt: Prompt, where: str) -> None:
+    for part in ("system", "user"):
+        if not isinstance(getattr(prompt, part), str):
+            raise ConfigError(f"{where}: messages.{part} must be a string")
+    if prompt.user.count(PLACEHOLDER) != 1:
+        raise ConfigError(f"{where}: messages.user must contain {PLACEHOLDER} once")
+    for number, example in enumerate(prompt.examples, 1):
+        for quote in quotes(example.answer):
+            if quote.quote not in example.text:
+                raise ConfigError(
+                    f"{where}: example {number} quotes text that is not in the "
+                    f"example article: {quote.quote[:60]!r}"
+                )

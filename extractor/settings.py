@@ -1,23 +1,26 @@
-"""One typed settings object, built from flags, environment and defaults in one place."""
+"""One typed settings object, built from flags, environment and defaults in one place.
+
+These are the settings every backend shares. A backend's own settings (the OpenAI-compatible
+backend's endpoint, key, mode, ...) travel in `options` and are validated by that backend, which
+also reads its own environment variables: `Settings.from_env(base_url=...)` puts `base_url` there.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import ConfigError
 
-Mode = Literal["json_schema", "tools", "json", "md_json"]
 RULES_MODEL = "rules"
-OPENAI_BASE_URL = "https://api.openai.com/v1"
 
-# Environment variable for each setting that can come from the environment.
+# Environment variable for each shared setting that can come from the environment.
 ENV = {
-    "base_url": "OPENAI_BASE_URL",
-    "api_key": "OPENAI_API_KEY",
+    "backend": "EXTRACTOR_BACKEND",
     "model": "EXTRACTOR_MODEL",
     "cache_dir": "EXTRACTOR_CACHE_DIR",
 }
@@ -34,24 +37,38 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    backend: str | None = Field(
+        default=None, description="Backend name (entry point); default from the model."
+    )
     model: str | None = Field(
         default=None, description="Model name; 'rules' is the offline baseline."
     )
-    base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint URL.")
-    api_key: SecretStr | None = Field(default=None, repr=False)
-    mode: Mode = "json_schema"
     prompt: str = "claims"
     concurrency: int = Field(default=8, ge=1, le=1024)
-    max_reasks: int = Field(
-        default=2, ge=0, le=10, description="Re-asks after a reply that fails validation."
-    )
     max_attempts: int = Field(
-        default=6, ge=1, le=50, description="HTTP attempts per request (429, 5xx, timeouts)."
+        default=6,
+        ge=1,
+        le=50,
+        description="HTTP requests per article (or chunk), all included: retries, re-asks.",
+    )
+    max_reasks: int = Field(
+        default=2,
+        ge=0,
+        le=10,
+        description="Re-asks (within max_attempts) after an unusable answer.",
+    )
+    max_dropped_share: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Re-ask when salvage had to drop more than this share of the claims.",
+    )
+    reask_ungrounded: bool = Field(
+        default=False, description="Re-ask once with the quotes not found in the article."
     )
     token_budget: int | None = Field(
         default=None, ge=1, description="Cap on total tokens per article across all attempts."
     )
-    timeout: float = Field(default=120.0, gt=0, description="Seconds per HTTP request.")
     backoff_initial: float = Field(default=0.5, ge=0)
     backoff_max: float = Field(default=30.0, ge=0)
     chunk_chars: int = Field(
@@ -59,15 +76,35 @@ class Settings(BaseModel):
     )
     cache_dir: Path = Field(default_factory=default_cache_dir)
     use_cache: bool = True
+    options: dict[str, Any] = Field(
+        default_factory=dict, repr=False, description="The backend's own settings, checked by it."
+    )
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
-        """Defaults < environment < explicit overrides (None means 'not given')."""
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Defaults < environment < explicit overrides (None means 'not given').
+
+        Overrides that are not shared settings are the backend's options.
+        """
         env = os.environ if env is None else env
-        values: dict[str, object] = {
+        values: dict[str, Any] = {
             key: env[var] for key, var in ENV.items() if env.get(var, "").strip()
         }
-        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls._build(values, overrides)
+
+    def replace(self, **changes: object) -> Settings:
+        return self._build(self.model_dump(), changes)
+
+    @classmethod
+    def _build(cls, values: dict[str, Any], changes: Mapping[str, object]) -> Settings:
+        values = {**values, "options": dict(values.get("options") or {})}
+        for key, value in changes.items():
+            if value is None:
+                continue
+            if key in cls.model_fields:
+                values[key] = value
+            else:
+                values["options"][key] = value
         try:
             return cls(**values)
         except ValidationError as exc:
@@ -76,37 +113,6 @@ class Settings(BaseModel):
             )
             raise ConfigError(f"invalid settings: {problems}") from None
 
-    def replace(self, **changes: object) -> Settings:
-        return self.model_validate({**self.model_dump(), **changes})
-
-    @property
-    def has_endpoint(self) -> bool:
-        return bool(self.base_url or self.api_key)
-
-    @property
-    def endpoint(self) -> str:
-        return (self.base_url or OPENAI_BASE_URL).rstrip("/")
-
     @property
     def is_offline(self) -> bool:
-        return self.model == RULES_MODEL
-
-    def resolved(self) -> Settings:
-        """Settings ready to run: a model is chosen and an endpoint exists for it.
-
-        No model and no endpoint means the offline baseline; a model named without an endpoint is
-        an error rather than a silent fallback.
-        """
-        if self.model is None:
-            if self.has_endpoint:
-                raise ConfigError(
-                    "an endpoint is configured but no model: pass --model NAME "
-                    "or set EXTRACTOR_MODEL"
-                )
-            return self.replace(model=RULES_MODEL)
-        if not self.is_offline and not self.has_endpoint:
-            raise ConfigError(
-                f"model {self.model!r} needs an endpoint: set OPENAI_BASE_URL (or --base-url) "
-                "for a local server, OPENAI_API_KEY for OpenAI, or use --model rules"
-            )
-        return self
+        return self.backend == "rules"

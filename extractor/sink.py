@@ -13,7 +13,7 @@ import json
 import os
 from pathlib import Path
 
-from .schemas import ArticleResult
+from .schemas import Record
 
 
 class JsonlSink:
@@ -44,12 +44,14 @@ class JsonlSink:
             os.replace(tmp, self.path)
         return done
 
-    def write(self, result: ArticleResult) -> None:
+    def write(self, result: Record) -> None:
+        self.write_line(result.to_json(include_text=self.include_text))
+
+    def write_line(self, line: str) -> None:
+        """Append one JSON line (without its newline) with a single write."""
         if self._fd is None:
             self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        exclude = None if self.include_text else {"text"}
-        line = result.model_dump_json(exclude=exclude) + "\n"
-        os.write(self._fd, line.encode())
+        os.write(self._fd, (line + "\n").encode())
 
     def close(self) -> None:
         if self._fd is not None:

@@ -1,8 +1,23 @@
-"""Pydantic schemas shipped with extractor: the claim schema and the output record."""
+"""Pydantic schemas shipped with extractor: the claim schema and the output record.
+
+This folder is the package `extractor.schemas` (setuptools maps it there); it has no other name.
+"""
+
+if __name__ != "extractor.schemas":  # pragma: no cover - guards the one import name
+    raise ImportError(f"import extractor.schemas, not {__name__}: one module, one name")
 
 from .claims import Claim, ClaimSet, DraftClaim, Evidence, Quantity, Quote, Source
-from .records import ArticleResult, Provenance, RecordError, Usage
+from .records import (
+    ArticleResult,
+    Provenance,
+    Record,
+    RecordError,
+    RecordWarning,
+    Usage,
+    empty_fields,
+)
 
+#: bundled answer schemas, by the name a prompt file may use instead of an import path
 SCHEMAS = {"claims": ClaimSet}
 
 __all__ = [
@@ -15,7 +30,10 @@ __all__ = [
     "Provenance",
     "Quantity",
     "Quote",
+    "Record",
     "RecordError",
+    "RecordWarning",
     "Source",
     "Usage",
+    "empty_fields",
 ]

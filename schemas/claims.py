@@ -1,9 +1,15 @@
 """The claim schema: what a model writes, and what a grounded claim looks like afterwards.
 
 Two shapes on purpose. A model is asked only for what it can know (`DraftClaim`, whose evidence
-is a bare quote); offsets and alignment are computed by `extractor.grounding` and never trusted
-from a model (`Claim`). Everything a model writes forbids extra keys, and validation stays lax
-on scalar types ("25" is accepted for 25) because local models get those slightly wrong.
+is a bare `Quote`); offsets and alignment are computed by `extractor.grounding` and never trusted
+from a model (`Claim`, whose evidence is an `Evidence`). `Quote` is the project's quote type: any
+field of any schema typed `Quote` is grounded the same way.
+
+The JSON Schema these models produce is the contract with the endpoint: a grammar-constrained
+server guarantees that schema and nothing more, so every rule the validators enforce is written
+into it (`pattern` for dates, enums, "a quantity has a number" as an `anyOf`). Validation stays
+lax on scalar types ("25" is accepted for 25) because local models get those slightly wrong, and
+strings are stripped of surrounding whitespace after validation (a repair, never a rejection).
 
 Field reference (also in README.md):
 
@@ -20,11 +26,18 @@ evidence     verbatim quote from the article (+ start/end/alignment once grounde
 
 from __future__ import annotations
 
-import json
-import re
-from typing import Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 Qualifier = Literal[
     "exact",  # "99 prisoners"
@@ -40,13 +53,17 @@ Qualifier = Literal[
 SourceKind = Literal["government", "ngo", "media", "person", "unattributed", "other"]
 Alignment = Literal["exact", "fuzzy", "none"]
 
-_ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+#: YYYY, YYYY-MM or YYYY-MM-DD. `[0-9]`, not `\d`: llama.cpp's schema converter ignores `\d`.
+ISO_DATE_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+
+Text = Annotated[str, AfterValidator(str.strip)]
+"""A string kept as the model wrote it, minus surrounding whitespace (a repair, not a check)."""
 
 
 class _Written(BaseModel):
     """Base for everything a model writes: unknown keys are an error, types are coerced."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
 
 
 class Quantity(_Written):
@@ -60,8 +77,8 @@ class Quantity(_Written):
         description="How the number is hedged: exact, at_least, more_than, at_most, less_than, "
         "about, nearly, range, vague.",
     )
-    unit: str = Field(description="What is counted, e.g. 'political prisoners released'.")
-    text: str | None = Field(default=None, description="The quantity as written: 'at least 87'.")
+    unit: Text = Field(description="What is counted, e.g. 'political prisoners released'.")
+    text: Text | None = Field(default=None, description="The quantity as written: 'at least 87'.")
 
     @model_validator(mode="after")
     def _has_a_number(self) -> Quantity:
@@ -69,9 +86,32 @@ class Quantity(_Written):
             raise ValueError("a quantity needs a value or a bound; omit the quantity otherwise")
         return self
 
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """`_has_a_number` in the schema itself: one of value, lower or upper is a number.
+
+        Written as a choice between three whole objects, each making one of the three a required
+        number, because grammar engines (llama.cpp, xgrammar) and OpenAI's strict mode handle an
+        `anyOf` of complete objects but not an `anyOf` of bare `required` lists beside
+        `properties`.
+        """
+        base = handler.resolve_ref_schema(handler(core_schema))
+        variants = []
+        for bound in ("value", "lower", "upper"):
+            variant = {k: v for k, v in base.items() if k not in ("title", "description")}
+            properties = dict(variant["properties"])
+            number = {k: v for k, v in properties[bound].items() if k not in ("anyOf", "default")}
+            properties[bound] = {**number, "type": "number"}
+            variant["properties"] = properties
+            variant["required"] = [*variant.get("required", []), bound]
+            variants.append(variant)
+        return {"title": base.get("title", "Quantity"), "anyOf": variants}
+
 
 class Source(_Written):
-    name: str = Field(
+    name: Text = Field(
         description="Who asserts the claim, as named: 'Foro Penal', 'Venezuelan government', "
         "'rights groups'; 'the article' when nobody is cited."
     )
@@ -82,6 +122,8 @@ class Source(_Written):
 
 
 class Quote(_Written):
+    """A verbatim span of the article. Every field typed `Quote`, in any schema, is grounded."""
+
     quote: str = Field(min_length=1, description="Verbatim span copied from the article.")
 
 
@@ -96,29 +138,21 @@ class Evidence(Quote):
 class DraftClaim(_Written):
     """One atomic claim as a model writes it (evidence not yet grounded)."""
 
-    statement: str = Field(min_length=1, description="Standalone, decontextualised sentence.")
-    subject: str = Field(description="Main actor of the claim.")
+    statement: Text = Field(min_length=1, description="Standalone, decontextualised sentence.")
+    subject: Text = Field(description="Main actor of the claim.")
     quantity: Quantity | None = Field(default=None, description="At most one quantity per claim.")
-    time_text: str | None = Field(default=None, description="Time as written in the article.")
+    time_text: Text | None = Field(default=None, description="Time as written in the article.")
     date: str | None = Field(
         default=None,
+        pattern=ISO_DATE_PATTERN,
         description="ISO date (YYYY, YYYY-MM or YYYY-MM-DD) only when the text alone fixes it.",
     )
-    location: str | None = Field(default=None, description="Place as written.")
+    location: Text | None = Field(default=None, description="Place as written.")
     source: Source
     disputed: bool = Field(
         default=False, description="True when the article presents it as disputed/unverified."
     )
     evidence: Quote
-
-    @field_validator("date")
-    @classmethod
-    def _iso_or_null(cls, value: str | None) -> str | None:
-        if value in (None, ""):
-            return None
-        if not _ISO_DATE.match(value):
-            raise ValueError("date must be YYYY, YYYY-MM or YYYY-MM-DD, or null when unknown")
-        return value
 
 
 class Claim(DraftClaim):
@@ -127,33 +161,7 @@ class Claim(DraftClaim):
     evidence: Evidence  # type: ignore[assignment]
 
 
-_REASONING = re.compile(r"^\s*<think>.*?</think>\s*", re.DOTALL)
-_FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
-
-
 class ClaimSet(_Written):
     """What the model returns for one article."""
 
     claims: list[DraftClaim] = Field(default_factory=list)
-
-    @classmethod
-    def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> ClaimSet:
-        """Also accept a reasoning model's `<think>…</think>` preamble and a ```json fence."""
-        if isinstance(json_data, bytes | bytearray):
-            json_data = json_data.decode("utf-8", errors="replace")
-        json_data = _REASONING.sub("", json_data, count=1)
-        if fenced := _FENCE.match(json_data):
-            json_data = fenced.group(1)
-        return super().model_validate_json(json_data, **kwargs)
-
-    @classmethod
-    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        """Cached: clients ask for the schema on every request and building it costs ~3 ms."""
-        key = (cls, args, tuple(sorted(kwargs.items())))
-        cached = _SCHEMA_CACHE.get(key)
-        if cached is None:
-            cached = _SCHEMA_CACHE[key] = json.dumps(super().model_json_schema(*args, **kwargs))
-        return json.loads(cached)  # a fresh copy: callers may edit what they get
-
-
-_SCHEMA_CACHE: dict[Any, str] = {}

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from extractor.grounding import align, ground
-from extractor.schemas import DraftClaim
+from extractor.schemas import ClaimSet, DraftClaim, Quote
 
 TEXT = (
     "Venezuela’s government released at least 60 people.\n"
@@ -50,9 +50,13 @@ def test_an_invented_quote_is_kept_with_no_offsets() -> None:
 
 
 def test_ground_keeps_every_claim_and_its_fields() -> None:
-    claims = ground([_claim("at least 60 people"), _claim("nothing like this")], TEXT)
+    answer = ClaimSet(claims=[_claim("at least 60 people"), _claim("nothing like this")])
+    grounded, missing = ground(answer, TEXT)
+    claims = grounded.claims  # type: ignore[attr-defined]
     assert [c.evidence.alignment for c in claims] == ["exact", "none"]
     assert claims[0].source.name == "the article"
+    assert missing == ["claims.1.evidence"]
+    assert answer.claims[0].evidence == Quote(quote="at least 60 people")  # the input is kept
 
 
 def test_offsets_index_the_text_as_read_with_multibyte_characters() -> None:

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from conftest import API_KEY, ROOT, cli_env, run_cli
 
-from extractor.backends import Answer
+from extractor.backends import Answer, Identity
 from extractor.cache import AnswerCache
 from extractor.pipeline import Extractor
+from extractor.schemas import ClaimSet
 from extractor.settings import Settings
 from extractor.testing.server import FakeOpenAI, Reply, flaky
 
@@ -439,19 +440,31 @@ def test_endpoint_errors_are_shown_without_request_headers(
 
 def test_an_unexpected_failure_costs_one_article_not_the_batch(settings: Settings) -> None:
     class Exploding:
-        base_url, cacheable, identity = None, False, None
+        cacheable, identity = False, Identity(base_url=None, mode="test")
 
-        async def extract(self, messages, article, prompt):  # type: ignore[no-untyped-def]
-            if "boom" in article.text:
+        def plan(self, messages, schema, params):  # type: ignore[no-untyped-def]
+            return None
+
+        async def answer(self, request):  # type: ignore[no-untyped-def]
+            if "boom" in request.piece.text:
                 raise RuntimeError("boom")
-            return Answer(claims=[])
+            return Answer(answer=ClaimSet())
 
         async def aclose(self) -> None:
             pass
 
-    extractor = Extractor(settings)
-    extractor.backend = Exploding()
+    extractor = Extractor(settings, backend=Exploding())
     results = {r.id: r for r in extractor.extract_many(["fine", "boom", "also fine"])}
     assert [results[i].status for i in ("0", "1", "2")] == ["ok", "error", "ok"]
     assert results["1"].error.type == "internal_error"
     assert "RuntimeError: boom" in results["1"].error.message
+
+
+def test_a_web_page_instead_of_an_api_is_reported_once_not_retried(
+    server: FakeOpenAI, settings: Settings
+) -> None:
+    server.responder = lambda request: Reply.html_page()
+    result = Extractor(settings).extract(ARTICLE)
+    assert result.error.type == "not_openai"
+    assert "not an OpenAI-compatible endpoint (got HTML from" in result.error.message
+    assert server.request_count == 1

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from extractor.articles import Article
-from extractor.backends.rules import VERSION, RulesBackend
+from extractor.backends import Request
+from extractor.backends.rules import VERSION, RulesBackend, extract_claims
 from extractor.pipeline import Extractor
-from extractor.schemas import DraftClaim
+from extractor.schemas import ClaimSet, DraftClaim
 from extractor.settings import Settings
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -46,8 +47,7 @@ Trending
 
 
 def run(text: str) -> list[DraftClaim]:
-    answer = asyncio.run(RulesBackend().extract([], Article(id="x", text=text), None))
-    return answer.claims
+    return extract_claims(text)
 
 
 def by_text(claims: list[DraftClaim]) -> dict[str, DraftClaim]:
@@ -306,9 +306,10 @@ def test_runs_are_deterministic() -> None:
 
 def test_backend_interface_is_offline_and_free() -> None:
     backend = RulesBackend()
-    assert backend.base_url is None and backend.cacheable is False
+    assert backend.identity.base_url is None and backend.cacheable is False
     assert isinstance(VERSION, str) and VERSION
-    answer = asyncio.run(backend.extract([], Article(id="x", text=FLOOD), None))
+    request = Request(Article(id="x", text=FLOOD), [], ClaimSet, {})
+    answer = asyncio.run(backend.answer(request))
     assert answer.attempts == 0
     assert answer.usage.prompt_tokens == answer.usage.completion_tokens == 0
     asyncio.run(backend.aclose())

@@ -1,101 +1,115 @@
-"""Any OpenAI-compatible chat-completions endpoint, through instructor + the openai SDK.
+"""Any OpenAI-compatible chat-completions endpoint (OpenAI, vLLM, llama.cpp, Ollama, LM Studio).
 
-Two retry layers, each bounded:
-- transport: 429 (honouring Retry-After), 408/409/5xx, dropped connections and timeouts are
-  retried here with exponential backoff and jitter (tenacity), up to `max_attempts` requests;
-  the SDK's own hidden retries are switched off so every request is counted;
-- content: a reply that fails JSON parsing or schema validation is re-asked with the validation
-  error (instructor's re-ask messages for the mode), up to `max_reasks` times; a reply cut off by
-  `finish_reason=length` is asked once more with twice the room.
-Every request is counted, and tokens are summed over all of them.
-The openai SDK and instructor are imported on first use only: importing them costs ~1 s.
+Only the transport lives here: the openai SDK posts the body `extractor.contract` built, with the
+SDK's own hidden retries off so every request is counted; validation, salvage, re-asks and the
+request budget are `StructuredLLM`'s. The backend's own settings (endpoint, key, mode, strict,
+timeout) are `OpenAIOptions`, read from `settings.options` and the `OPENAI_*` variables.
+The openai SDK is imported on first use only: importing it costs ~1.5 s.
 """
 
 from __future__ import annotations
 
-import random
+import json
+import os
+from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
-from ..articles import Article
-from ..errors import ExtractionError
-from ..prompt import Message, Prompt
-from ..schemas import Usage
+from ..contract import Mode
+from ..errors import ConfigError
 from ..settings import Settings
-from .base import Answer
+from .base import Identity
+from .llm import RequestFailed, StructuredLLM
 
-MAX_TOKENS_CEILING = 32_768
-
-
-class _Transient(Exception):
-    """A failed request worth repeating; carries the server's Retry-After, if any."""
-
-    def __init__(self, kind: str, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
-        self.retry_after = retry_after
+OPENAI_BASE_URL = "https://api.openai.com/v1"
+ENV = {"base_url": "OPENAI_BASE_URL", "api_key": "OPENAI_API_KEY"}
+#: hosts known to accept `strict: true` structured outputs (on by default there)
+STRICT_HOSTS = frozenset({"api.openai.com"})
 
 
-class _Tally:
-    """Requests and tokens of one article, over transport retries and re-asks."""
+class OpenAIOptions(BaseModel):
+    """The OpenAI-compatible backend's settings (flags, then OPENAI_* variables, then defaults)."""
 
-    def __init__(self) -> None:
-        self.attempts = 0
-        self.usage = Usage()
-        self.grown = False  # max_tokens already raised once after a truncated answer
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
-    def add(self, response: Any) -> None:
-        usage = getattr(response, "usage", None)
-        if usage is not None:
-            self.usage = self.usage + Usage(
-                prompt_tokens=usage.prompt_tokens or 0,
-                completion_tokens=usage.completion_tokens or 0,
+    base_url: str | None = Field(default=None, description="Endpoint URL, e.g. .../v1.")
+    api_key: SecretStr | None = Field(default=None, repr=False)
+    mode: Mode = "json_schema"
+    strict: bool | None = Field(
+        default=None, description="strict: true structured outputs; default on for OpenAI."
+    )
+    timeout: float = Field(default=120.0, gt=0, description="Seconds per HTTP request.")
+
+    @classmethod
+    def read(cls, options: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Any:
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {k: env[v] for k, v in ENV.items() if env.get(v, "").strip()}
+        values.update({k: v for k, v in options.items() if v is not None})
+        try:
+            return cls(**values)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or 'options'}: {e['msg']}" for e in exc.errors()
             )
+            raise ConfigError(f"invalid openai backend options: {problems}") from None
 
     @property
-    def tokens(self) -> int:
-        return self.usage.prompt_tokens + self.usage.completion_tokens
+    def endpoint(self) -> str:
+        return (self.base_url or OPENAI_BASE_URL).rstrip("/")
+
+    @property
+    def strict_on(self) -> bool:
+        if self.strict is not None:
+            return self.strict
+        return urlsplit(self.endpoint).hostname in STRICT_HOSTS
 
 
-class OpenAICompatBackend:
-    cacheable = True
-    identity = None
+class OpenAICompatBackend(StructuredLLM):
+    """The `openai` backend."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.base_url: str | None = settings.endpoint
+    def __init__(self, settings: Settings, options: OpenAIOptions) -> None:
+        assert settings.model is not None
+        super().__init__(
+            settings, model=settings.model, mode=options.mode, strict=options.strict_on
+        )
+        self.options = options
+        self.identity = Identity(base_url=options.endpoint, mode=options.mode)
         self._openai: Any = None
-        self._handlers: Any = None
-        self._completion_type: Any = None
-        self._response_models: dict[type, Any] = {}
+
+    @classmethod
+    def create(cls, settings: Settings) -> OpenAICompatBackend:
+        options = OpenAIOptions.read(settings.options)
+        if not (options.base_url or options.api_key):
+            raise ConfigError(
+                f"model {settings.model!r} needs an endpoint: set OPENAI_BASE_URL (or "
+                "--base-url) for a local server, OPENAI_API_KEY for OpenAI, or use --model rules"
+            )
+        if settings.model is None:
+            raise ConfigError("the openai backend needs a model: pass --model NAME")
+        if "://" not in options.endpoint:
+            raise ConfigError(
+                f"--base-url {options.endpoint!r} has no scheme: write http://… or https://…"
+            )
+        return cls(settings, options)
+
+    @classmethod
+    def configured(cls, settings: Settings) -> bool:
+        options = OpenAIOptions.read(settings.options)
+        return bool(options.base_url or options.api_key)
 
     def _client(self) -> Any:
-        """The openai client (no hidden SDK retries) and instructor's handlers for our mode."""
         if self._openai is None:
             import openai
-            from instructor.v2.core.mode import Mode
-            from instructor.v2.core.providers import Provider
-            from instructor.v2.core.registry import mode_registry
-            from instructor.v2.providers.openai import handlers  # noqa: F401  (registers them)
-            from openai.types.chat import ChatCompletion
 
-            key = self.settings.api_key.get_secret_value() if self.settings.api_key else "none"
+            key = self.options.api_key.get_secret_value() if self.options.api_key else "none"
             self._openai = openai.AsyncOpenAI(
-                base_url=self.settings.endpoint,
+                base_url=self.options.endpoint,
                 api_key=key,
                 max_retries=0,
-                timeout=self.settings.timeout,
+                timeout=self.options.timeout,
             )
-            mode = {
-                "json_schema": Mode.JSON_SCHEMA,
-                "tools": Mode.TOOLS,
-                "json": Mode.JSON,
-                "md_json": Mode.MD_JSON,
-            }[self.settings.mode]
-            self._handlers = mode_registry.get_handlers(Provider.OPENAI, mode)
-            self._completion_type = ChatCompletion
         return self._openai
 
     async def aclose(self) -> None:
@@ -104,142 +118,63 @@ class OpenAICompatBackend:
             await self._openai.close()
         self._openai = None
 
-    async def extract(self, messages: list[Message], article: Article, prompt: Prompt) -> Answer:
-        tally = _Tally()
-        params = dict(prompt.params)
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.settings.max_attempts),
-            wait=self._wait,
-            retry=retry_if_exception(lambda exc: isinstance(exc, _Transient)),
-            reraise=True,
-        )
-        try:
-            async for attempt in retrying:
-                with attempt:
-                    parsed = await self._ask(messages, prompt, params, tally)
-        except _Transient as exc:
-            raise ExtractionError(
-                exc.kind,
-                f"{exc.message} (gave up after {tally.attempts} requests)",
-                attempts=tally.attempts,
-                usage=tally.usage,
-            ) from None
-        except ExtractionError as exc:
-            exc.attempts, exc.usage = tally.attempts, tally.usage
-            raise
-        return Answer(claims=list(parsed.claims), usage=tally.usage, attempts=tally.attempts)
-
-    def _response_model(self, schema: type) -> Any:
-        """The schema wrapped as instructor's ResponseSchema once, not on every request."""
-        if schema not in self._response_models:
-            from instructor.v2.core.function_calls import response_schema
-            from instructor.v2.validation.async_validators import reject_async_validators
-
-            reject_async_validators(schema)
-            self._response_models[schema] = response_schema(schema)
-        return self._response_models[schema]
-
-    def _check_budget(self, tally: _Tally) -> None:
-        budget = self.settings.token_budget
-        if budget is not None and tally.tokens >= budget:
-            raise ExtractionError(
-                "token_budget",
-                f"token budget of {budget} spent ({tally.tokens} tokens in {tally.attempts} "
-                "requests); raise --token-budget or shorten the article",
-            )
-
-    def _wait(self, state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, _Transient) and exc.retry_after is not None:
-            return min(exc.retry_after, self.settings.backoff_max)
-        ceiling = self.settings.backoff_initial * 2 ** (state.attempt_number - 1)
-        return random.uniform(0, min(ceiling, self.settings.backoff_max))  # full jitter
-
-    async def _ask(
-        self, messages: list[Message], prompt: Prompt, params: dict[str, Any], tally: _Tally
-    ) -> Any:
-        """One request plus up to `max_reasks` re-asks, built and parsed by instructor's handlers.
-
-        We drive instructor's mode handlers (request, parse, re-ask) ourselves instead of going
-        through `create_with_completion`: the same wire format and the same re-ask messages,
-        without the ~9 ms of per-request bookkeeping that capped throughput (benchmarks/README.md).
-        """
-        from instructor.v2.core.errors import IncompleteOutputException
-        from pydantic import ValidationError
-
+    async def send(self, body: dict[str, Any]) -> dict[str, Any]:
         client = self._client()
-        model = self._response_model(prompt.schema)
-        _, kwargs = self._handlers.request_handler(
-            model, {"messages": messages, "model": self.settings.model, **params}
-        )
-        for reask in range(self.settings.max_reasks + 1):
-            self._check_budget(tally)
-            tally.attempts += 1
-            try:
-                # `post` sends the body as built; `chat.completions.create` would first walk
-                # every parameter (our whole JSON schema) through its TypedDict transforms.
-                completion = await client.post(
-                    "/chat/completions", body=kwargs, cast_to=self._completion_type
-                )
-            except Exception as exc:
-                raise self._classify(exc) from None
-            tally.add(completion)
-            if not getattr(completion, "choices", None):
-                raise _Transient("empty_answer", "the endpoint returned no choices")
-            try:
-                return self._handlers.response_parser(
-                    response=completion,
-                    response_model=model,
-                    validation_context=None,
-                    strict=False,
-                    stream=False,
-                )
-            except IncompleteOutputException:
-                raise self._truncated(params, tally) from None
-            except (ValidationError, ValueError) as exc:
-                if reask == self.settings.max_reasks:
-                    raise ExtractionError(
-                        "invalid_output",
-                        f"the model's answer did not fit the schema after {reask} re-asks: "
-                        f"{_first_line(exc)}",
-                    ) from None
-                kwargs = self._handlers.reask_handler(
-                    kwargs=kwargs, response=completion, exception=exc
-                )
-        raise AssertionError("unreachable")
+        try:
+            # `post` sends the body as built; `chat.completions.create` would first walk every
+            # parameter (the whole JSON schema) through its TypedDict transforms. `str`: the
+            # body as text, whatever its content type, so we say what came back.
+            text = await client.post("/chat/completions", body=body, cast_to=str)
+        except Exception as exc:
+            raise self._classify(exc) from None
+        return self._completion(text)
 
-    def _truncated(self, params: dict[str, Any], tally: _Tally) -> Exception:
-        """finish_reason=length: once more with twice the room, then a clear error."""
-        room = int(params.get("max_tokens") or 4096)
-        if tally.grown or room >= MAX_TOKENS_CEILING:
-            return ExtractionError(
-                "truncated",
-                f"the model's answer was cut off at max_tokens={room} (finish_reason=length) "
-                "even after one retry with more room; raise max_tokens in the prompt file "
-                "or lower --chunk-chars",
+    def _completion(self, text: str) -> dict[str, Any]:
+        if text.lstrip()[:1] == "<":
+            raise RequestFailed(
+                "not_openai",
+                f"not an OpenAI-compatible endpoint (got HTML from {self.options.endpoint}): "
+                "check --base-url (it usually ends in /v1)",
+                transient=False,
             )
-        tally.grown = True
-        params["max_tokens"] = min(room * 2, MAX_TOKENS_CEILING)
-        return _Transient("truncated", "answer cut off (finish_reason=length)", 0.0)
+        try:
+            completion = json.loads(text)
+        except ValueError:
+            raise RequestFailed(
+                "bad_response", "the endpoint's response body is not JSON", transient=True
+            ) from None
+        if not isinstance(completion, dict):
+            raise RequestFailed(
+                "not_openai", "the endpoint's response is not a chat completion", transient=False
+            )
+        return completion
 
-    def _classify(self, exc: BaseException) -> Exception:
+    def _classify(self, exc: BaseException) -> RequestFailed:
         import openai
 
         if isinstance(exc, openai.APIStatusError):
             status = exc.status_code
-            if status == 429 or status in (408, 409) or status >= 500:
-                return _Transient(f"http_{status}", _status_message(exc), _retry_after(exc))
+            message = _status_message(exc)
+            if status == 429 or status in (408, 409) or (status >= 500 and status != 501):
+                return RequestFailed(
+                    f"http_{status}", message, transient=True, retry_after=_retry_after(exc)
+                )
             hint = {
                 401: "check OPENAI_API_KEY / --api-key",
                 403: "the key is not allowed to use this model",
                 404: "check --base-url (it usually ends in /v1) and --model",
+                501: "the endpoint does not implement chat completions",
             }.get(status, "the endpoint refused the request")
-            return ExtractionError(f"http_{status}", f"{_status_message(exc)}: {hint}")
+            return RequestFailed(f"http_{status}", f"{message}: {hint}", transient=False)
         if isinstance(exc, openai.APITimeoutError):
-            return _Transient("timeout", f"no answer within {self.settings.timeout:g} s")
+            return RequestFailed(
+                "timeout", f"no answer within {self.options.timeout:g} s", transient=True
+            )
         if isinstance(exc, openai.APIConnectionError):
-            return _Transient("connection", f"connection to {self.base_url} failed")
-        return ExtractionError(type(exc).__name__, _first_line(exc))
+            return RequestFailed(
+                "connection", f"connection to {self.options.endpoint} failed", transient=True
+            )
+        return RequestFailed(type(exc).__name__, _first_line(exc), transient=False)
 
 
 def _status_message(exc: Any) -> str:

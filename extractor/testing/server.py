@@ -123,8 +123,13 @@ class Reply:
 
     @classmethod
     def broken_http(cls) -> Reply:
-        """A 200 whose body is not JSON at all."""
-        return cls(raw_body=b"<html>gateway hiccup</html>")
+        """A 200 whose body is not JSON at all (a proxy hiccup: worth retrying)."""
+        return cls(raw_body=b"upstream connect error or disconnect/reset before headers")
+
+    @classmethod
+    def html_page(cls) -> Reply:
+        """A 200 web page: the base URL points at a website, not an OpenAI-compatible API."""
+        return cls(raw_body=b"<!doctype html><html><body>Welcome</body></html>")
 
 
 Responder = Callable[[ChatRequest], Reply]
@@ -213,7 +218,8 @@ def _json_response(status: int, payload: Any, headers: dict[str, str] | None = N
     )
 
 
-def _completion(request: ChatRequest, reply: Reply) -> dict[str, Any]:
+def completion_body(request: ChatRequest, reply: Reply) -> dict[str, Any]:
+    """The chat-completion response body for `reply` to `request` (also used in-process)."""
     body = request.body
     content = reply.content or ""
     message: dict[str, Any] = {"role": "assistant", "content": content}
@@ -395,11 +401,12 @@ class FakeOpenAI:
         if reply.drop:
             return None
         if reply.raw_body is not None:
-            return 200, reply.raw_body, {"content-type": "text/html"}
+            kind = "text/html" if reply.raw_body.lstrip().startswith(b"<") else "text/plain"
+            return 200, reply.raw_body, {"content-type": kind}
         if reply.status != 200:
             error = {"error": {"message": reply.error or "error", "type": "fake", "code": None}}
             return _json_response(reply.status, error, reply.headers)
-        return _json_response(200, _completion(request, reply), reply.headers)
+        return _json_response(200, completion_body(request, reply), reply.headers)
 
 
 def main(responder: Responder | None = None) -> None:

@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
-from ...articles import Article
-from ...prompt import Message, Prompt
-from ...schemas import Usage
-from ..base import Answer
+from pydantic import BaseModel
+
+from ...errors import ConfigError
+from ...schemas import ClaimSet
+from ...settings import Settings
+from ..base import Answer, Identity, Request
 from .claims import extract_claims
 
 #: bump when the rules change what they extract (goes into provenance next to the model name)
@@ -38,20 +41,39 @@ def _source_sha256() -> str:
 
 
 class RulesBackend:
-    """Deterministic, offline: no endpoint, no tokens, no randomness, nothing worth caching."""
+    """The `rules` backend: deterministic, offline, no tokens, nothing worth caching.
 
-    base_url: str | None = None
+    It extracts the bundled claim schema only, and takes no options.
+    """
+
     cacheable = False
 
     def __init__(self) -> None:
         #: recorded in provenance instead of the prompt: the rules use no prompt
-        self.identity = ("rules", VERSION, _source_sha256())
+        self.identity = Identity(
+            base_url=None, mode="rules", prompt=("rules", VERSION, _source_sha256())
+        )
 
-    async def extract(
-        self, messages: list[Message], article: Article, prompt: Prompt | None
-    ) -> Answer:
-        """Claims for one article; `messages` and `prompt` are ignored (no model to ask)."""
-        return Answer(claims=extract_claims(article.text), usage=Usage(), attempts=0)
+    @classmethod
+    def create(cls, settings: Settings) -> RulesBackend:
+        if settings.options:
+            names = ", ".join(f"--{k.replace('_', '-')}" for k in sorted(settings.options))
+            raise ConfigError(f"the rules backend takes no endpoint options ({names}); drop them")
+        return cls()
+
+    @classmethod
+    def configured(cls, settings: Settings) -> bool:
+        return False
+
+    def supports(self, schema: type[BaseModel]) -> bool:
+        return schema is ClaimSet
+
+    def plan(self, messages: Any, schema: type[BaseModel], params: Any) -> None:
+        return None
+
+    async def answer(self, request: Request) -> Answer:
+        """Claims for one piece; the prompt is ignored (no model to ask)."""
+        return Answer(answer=ClaimSet(claims=extract_claims(request.piece.text)), attempts=0)
 
     async def aclose(self) -> None:
         """Nothing to close: the baseline holds no connections."""
