@@ -39,6 +39,12 @@ def _read(files: list[Path], records: dict[str, ArticleResult]) -> None:
                 record = ArticleResult.model_validate_json(line)
             except ValidationError as exc:
                 where = f"{file}:{number}" if file.suffix == ".jsonl" else str(file)
+                extra = [e["loc"][0] for e in exc.errors() if e["type"] == "extra_forbidden"]
+                if extra and all(len(e["loc"]) == 1 for e in exc.errors()):
+                    raise ConfigError(
+                        f"{where} was made with another answer schema (fields {extra}); eval, "
+                        "ledger and report read records of the bundled claim schema only"
+                    ) from None
                 raise ConfigError(
                     f"{where} is not a valid record: {exc.errors()[0]['msg']} "
                     f"at {'.'.join(map(str, exc.errors()[0]['loc']))}"
