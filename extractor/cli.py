@@ -353,6 +353,15 @@ def _write_eval_html(
         raise _fail(str(exc)) from None
 
 
+def _add_batch_commands() -> None:
+    from .batch_cli import batch_app  # it reuses the option types defined above
+
+    app.add_typer(batch_app, name="batch")
+
+
+_add_batch_commands()
+
+
 def main() -> None:
     try:
         app()
