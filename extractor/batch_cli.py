@@ -8,24 +8,46 @@ from typing import Annotated, Any
 
 import typer
 
-from .cli import (
-    ApiKey,
-    BaseUrl,
-    CacheDir,
-    ChunkChars,
-    Concurrency,
-    MaxAttempts,
-    MaxReasks,
-    Model,
-    ModeOpt,
-    NoCache,
-    PromptOpt,
-    Timeout,
-    TokenBudget,
-    _fail,
-    _settings,
-)
 from .errors import ConfigError
+
+# The same options as `extractor run` (cli.py is not imported here: it imports this module).
+Model = Annotated[
+    str | None, typer.Option("--model", "-m", help="Model name. Env: EXTRACTOR_MODEL.")
+]
+BaseUrl = Annotated[
+    str | None, typer.Option(help="OpenAI-compatible endpoint. Env: OPENAI_BASE_URL.")
+]
+ApiKey = Annotated[str | None, typer.Option(help="API key. Env: OPENAI_API_KEY.")]
+ModeOpt = Annotated[
+    str | None, typer.Option("--mode", help="json_schema (default), tools, json or md_json.")
+]
+PromptOpt = Annotated[
+    str | None, typer.Option(help="Bundled prompt name or path to a .toml prompt file.")
+]
+Concurrency = Annotated[int | None, typer.Option(help="Articles in flight at once [default: 8].")]
+CacheDir = Annotated[
+    Path | None, typer.Option(help="Cache folder. Env: EXTRACTOR_CACHE_DIR [default: user cache].")
+]
+NoCache = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
+MaxReasks = Annotated[int | None, typer.Option(help="Live re-asks after an invalid answer.")]
+MaxAttempts = Annotated[int | None, typer.Option(help="HTTP attempts per live request.")]
+Timeout = Annotated[float | None, typer.Option(help="Seconds per HTTP request [default: 120].")]
+TokenBudget = Annotated[int | None, typer.Option(help="Max tokens per article, live attempts.")]
+ChunkChars = Annotated[
+    int | None, typer.Option(help="Split longer articles into chunks [default: 24000].")
+]
+
+
+def _settings(**flags: Any) -> Any:
+    from .cli import _settings
+
+    return _settings(**flags)
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(2)
+
 
 batch_app = typer.Typer(
     help="The provider Batch API (half price, answers within 24 h): build request files, "

@@ -354,7 +354,7 @@ def _write_eval_html(
 
 
 def _add_batch_commands() -> None:
-    from .batch_cli import batch_app  # it reuses the option types defined above
+    from .batch_cli import batch_app
 
     app.add_typer(batch_app, name="batch")
 
