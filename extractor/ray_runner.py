@@ -85,7 +85,7 @@ def extract_dataset(
     settings: Settings,
     *,
     workers: int = 2,
-    batch_size: int = 32,
+    batch_size: int = 8,
     num_cpus: float = 0.25,
 ) -> ray.data.Dataset:
     """A dataset of {id, record} (record: the JSON line of an `ArticleResult`) from {id, text}.
@@ -94,11 +94,16 @@ def extract_dataset(
     `run_dataset`, which writes the records as `extractor run` does.
     """
     ray = _ray()
+    # Several batches at once per actor, so a batch's slowest article does not idle the others:
+    # the actor's semaphore keeps `settings.concurrency` articles in flight across them.
+    calls = 2 * max(1, -(-settings.concurrency // batch_size))
     return dataset.map_batches(
         ExtractActor,
         fn_constructor_kwargs={"settings": settings},
         batch_size=batch_size,
-        compute=ray.data.ActorPoolStrategy(size=workers),
+        compute=ray.data.ActorPoolStrategy(
+            size=workers, max_concurrent_calls_per_actor=calls, max_tasks_in_flight_per_actor=calls
+        ),
         num_cpus=num_cpus,
         batch_format="numpy",
     )
@@ -110,7 +115,7 @@ def run_dataset(
     output: Path,
     *,
     workers: int = 2,
-    batch_size: int = 32,
+    batch_size: int = 8,
     num_cpus: float = 0.25,
     include_text: bool = False,
     progress: Progress | None = None,

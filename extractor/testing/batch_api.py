@@ -293,7 +293,8 @@ class BatchAPI:
 
         raw = json.dumps(line["body"]).encode()
         request = ChatRequest(body=line["body"], headers={"x-batch-id": batch.id}, raw=raw)
-        self.requests.append(request)
+        if self.server.record:
+            self.requests.append(request)
         reply = self.server.responder(request)
         if reply.drop or reply.raw_body is not None:
             return 502, {"error": {"message": "upstream connection failed", "type": "fake"}}
