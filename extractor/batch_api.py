@@ -472,25 +472,38 @@ class BatchJob:
             errors_path.unlink(missing_ok=True)
             errors = JsonlSink(errors_path)
             live = LiveBudget(max_live)
-            ex = Extractor(self.settings)
             try:
-                for shard in self.manifest.shards:
-                    if shard.collected:
-                        continue
-                    if not shard.ready:
-                        summary.shards_pending.append(shard.name)
-                        continue
-                    self._download(shard)
-                    asyncio.run(self._collect(ex, shard, sink, errors, done, live, summary))
-                    shard.collected = True
-                    summary.shards_collected += 1
-                    self._save()
+                asyncio.run(self._collect_all(sink, errors, done, live, summary))
             finally:
                 sink.close()
                 errors.close()
-                asyncio.run(ex.aclose())
             summary.live_articles, summary.live_requests = live.articles, live.requests
         return summary
+
+    async def _collect_all(
+        self,
+        sink: JsonlSink,
+        errors: JsonlSink,
+        done: set[str],
+        live: LiveBudget,
+        summary: CollectSummary,
+    ) -> None:
+        """Every finished shard, in one event loop (the live path's HTTP client lives in it)."""
+        ex = Extractor(self.settings)
+        try:
+            for shard in self.manifest.shards:
+                if shard.collected:
+                    continue
+                if not shard.ready:
+                    summary.shards_pending.append(shard.name)
+                    continue
+                self._download(shard)
+                await self._collect(ex, shard, sink, errors, done, live, summary)
+                shard.collected = True
+                summary.shards_collected += 1
+                self._save()
+        finally:
+            await ex.aclose()
 
     async def _collect(
         self,
@@ -534,7 +547,6 @@ class BatchJob:
                 await one(article)
 
         await asyncio.gather(*(worker() for _ in range(limit)))
-        await ex.backend.aclose()  # its HTTP client belongs to this event loop
 
     def _answers(self, shard: Shard) -> Iterator[tuple[str, dict[str, Any]]]:
         """custom_id -> chat completion, for every request the provider answered with a 200."""

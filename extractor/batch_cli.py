@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -42,6 +44,22 @@ def _settings(**flags: Any) -> Any:
     from .cli import _settings
 
     return _settings(**flags)
+
+
+@contextlib.contextmanager
+def _guard() -> Iterator[None]:
+    """Usage errors and provider refusals in one line; the job folder stays as it was."""
+    try:
+        yield
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    except Exception as exc:
+        if not type(exc).__module__.startswith("openai"):
+            raise
+        raise _fail(
+            f"the provider said: {exc} (check --base-url and OPENAI_API_KEY; the job folder is "
+            "intact, run the command again)"
+        ) from None
 
 
 def _fail(message: str) -> typer.Exit:
@@ -101,12 +119,10 @@ def _print_shards(shards: list[Any], as_json: bool = False) -> None:
 def _build_or_submit(submit: bool, inputs: list[Path], directory: Path, **options: Any) -> None:
     sizes = {k: options.pop(k) for k in ("max_requests", "max_bytes")}
     done = options.pop("output")
-    try:
+    with _guard():
         job = _job(directory, options)
         summary = job.build(inputs, done=done, **sizes)
         shards = job.submit() if submit else summary.shards
-    except ConfigError as exc:
-        raise _fail(str(exc)) from None
     typer.echo(
         f"{summary.articles} articles, {summary.requests} requests in {len(summary.shards)} new "
         f"shards; skipped {summary.skipped_done} done, {summary.skipped_pending} already in a "
@@ -166,10 +182,8 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Each batch's state and request counts."""
-    try:
+    with _guard():
         shards = _open(directory, api_key=api_key).status()
-    except ConfigError as exc:
-        raise _fail(str(exc)) from None
     _print_shards(shards, as_json)
 
 
@@ -190,13 +204,11 @@ def collect(
     ] = False,
 ) -> None:
     """Download finished batches, validate, ground and append the records; re-runs resume."""
-    try:
+    with _guard():
         job = _open(directory, api_key=api_key, cache_dir=cache_dir, concurrency=concurrency)
         summary = job.collect(
             output, max_live=max_live, include_text=include_text, wait=wait, poll_s=poll
         )
-    except ConfigError as exc:
-        raise _fail(str(exc)) from None
     typer.echo(
         f"{summary.ok} ok, {summary.failed} failed, {summary.skipped} already in {output}; "
         f"asked live: {summary.live_articles} articles ({summary.live_requests} requests); "
@@ -215,8 +227,6 @@ def collect(
 @batch_app.command("cancel")
 def cancel(directory: DirArg, api_key: ApiKey = None) -> None:
     """Cancel every unfinished batch (what finished is kept and can be collected)."""
-    try:
+    with _guard():
         shards = _open(directory, api_key=api_key).cancel()
-    except ConfigError as exc:
-        raise _fail(str(exc)) from None
     _print_shards(shards)

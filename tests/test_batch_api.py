@@ -362,3 +362,19 @@ def test_collect_killed_midway_and_run_again_loses_nothing_and_asks_nothing_twic
             check=True,
         )
         assert len(server.requests) <= len(bad) + 2, "a live run after collect asked again"
+
+
+def test_provider_errors_and_a_job_made_with_other_settings_are_one_line(tmp_path):
+    source = _inputs(tmp_path, 3)
+    job = str(tmp_path / "job")
+    with FakeOpenAI() as server:
+        env = _env(server, tmp_path)
+        _cli(env, "batch", "submit", str(source), "--dir", job)
+        other = CliRunner().invoke(
+            app, ["batch", "submit", str(source), "--dir", job, "-m", "another"], env=env
+        )
+    assert other.exit_code == 2
+    assert other.output.startswith("error: ") and "'fake' != 'another'" in other.output
+    down = CliRunner().invoke(app, ["batch", "status", job], env=env)
+    assert down.exit_code == 2
+    assert down.output.count("\n") == 1 and "job folder is intact" in down.output
