@@ -65,6 +65,8 @@ KEPT_SETTINGS = (
 
 # -- the two adapters: the only code here that knows the Extractor's internals ----------------
 # At merge they become `Extractor.plan(article)` and `Extractor.finish(article, completions)`.
+# `_finish` also takes a `LiveBudget`: the per-collect bound on live re-asks (the lead's `finish`
+# bounds re-asks per article; the budget only decides whether an article may go live at all).
 
 
 @dataclass(frozen=True)
