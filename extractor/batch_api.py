@@ -384,7 +384,7 @@ class BatchJob:
             self.build(inputs, **build_options)
         with self._locked():
             for shard in self.manifest.shards:
-                if shard.status == "built":
+                if shard.status == "built" and not shard.collected:
                     self._submit(shard)
         return self.manifest.shards
 
@@ -496,7 +496,10 @@ class BatchJob:
             for shard in self.manifest.shards:
                 if shard.collected:
                     continue
-                if not shard.ready:
+                # a built shard whose output is already here came from another tool
+                # (`vllm run-batch -i shard.requests.jsonl -o shard.output.jsonl`)
+                offline = shard.status == "built" and self._path(shard, "output").exists()
+                if not shard.ready and not offline:
                     summary.shards_pending.append(shard.name)
                     continue
                 self._download(shard)

@@ -378,3 +378,32 @@ def test_provider_errors_and_a_job_made_with_other_settings_are_one_line(tmp_pat
     down = CliRunner().invoke(app, ["batch", "status", job], env=env)
     assert down.exit_code == 2
     assert down.output.count("\n") == 1 and "job folder is intact" in down.output
+
+
+def test_output_of_another_batch_tool_in_the_job_folder_is_collected_without_submitting(tmp_path):
+    """What `vllm run-batch -i shard.requests.jsonl -o shard.output.jsonl` leaves behind."""
+    import openai
+    from openai.types.chat import ChatCompletion
+
+    source = _inputs(tmp_path, 7)
+    job = tmp_path / "job"
+    with FakeOpenAI() as server:
+        env = _env(server, tmp_path)
+        _cli(env, "batch", "build", str(source), "--dir", str(job))
+        client = openai.OpenAI(base_url=server.url, api_key="sk-test")
+        lines = [json.loads(x) for x in (job / "shard-00001.requests.jsonl").open()]
+        with (job / "shard-00001.output.jsonl").open("w") as out:
+            for line in reversed(lines):
+                completion = client.post(
+                    "/chat/completions", body=line["body"], cast_to=ChatCompletion
+                )
+                body = completion.model_dump(mode="json")
+                response = {"status_code": 200, "request_id": "r", "body": body}
+                out.write(json.dumps({"custom_id": line["custom_id"], "response": response}))
+                out.write("\n")
+        asked = len(server.requests)
+        out = _cli(env, "batch", "collect", str(job), "-o", str(tmp_path / "o.jsonl"))
+        _cli(env, "batch", "submit", str(source), "--dir", str(job))
+        assert "7 ok" in out and len(server.requests) == asked
+        assert len(server.batch.batches) == 0
+    assert len(_records(tmp_path / "o.jsonl")) == 7
