@@ -172,3 +172,23 @@ def test_killing_the_ray_driver_midway_and_running_again_leaves_no_duplicate_ids
         assert all(r["status"] == "ok" for r in records.values())
         # the second run asked only what the first had not written (plus what was in flight)
         assert len(server.requests) < count + 2 * 2 * 32
+
+
+@pytest.mark.slow
+def test_run_dataset_takes_any_ray_dataset_and_skips_ids_already_ok(tmp_path, ray_local):
+    from extractor.ray_runner import run_dataset
+    from extractor.settings import Settings
+
+    rows = [json.loads(line) for line in _inputs(tmp_path, 40).open()]
+    output = tmp_path / "out.jsonl"
+    with FakeOpenAI() as server:
+        settings = Settings.from_env(
+            base_url=server.url, api_key="sk-test", model="fake", use_cache=False
+        )
+        first = run_dataset(ray_local.data.from_items(rows[:25]), settings, output, workers=1)
+        assert first.ok == 25 and len(server.requests) == 25
+        again = run_dataset(ray_local.data.from_items(rows), settings, output, workers=2)
+        assert again.ok == 15 and len(server.requests) == 40
+    records = _records(output)
+    assert sorted(records) == sorted(r["id"] for r in rows)
+    assert all(r["source"] is None for r in records.values())
