@@ -9,13 +9,13 @@ from typing import Protocol
 
 from .articles import JSONL_SUFFIXES, InputProblem, Item, check_paths, input_files, iter_items
 from .pipeline import Extractor
-from .schemas import Record, Usage
+from .schemas import Record, RecordView, Usage
 from .sink import JsonlSink
 
 
 class Progress(Protocol):
     def start(self, total: int | None, skipped: int) -> None: ...
-    def advance(self, result: Record, summary: BatchSummary) -> None: ...
+    def advance(self, result: Record | RecordView, summary: BatchSummary) -> None: ...
 
 
 @dataclass
@@ -32,7 +32,7 @@ class BatchSummary:
     usage: Usage = field(default_factory=Usage)
     errors: dict[str, int] = field(default_factory=dict)
 
-    def add(self, result: Record) -> None:
+    def add(self, result: Record | RecordView) -> None:
         self.total += 1
         if result.status == "ok":
             self.ok += 1

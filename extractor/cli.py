@@ -143,6 +143,10 @@ def run(
         bool, typer.Option(help="Also write each article's text into its record.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    engine: Annotated[
+        str, typer.Option(help="asyncio (one process) or ray (Ray Data actors; extractor[ray]).")
+    ] = "asyncio",
+    workers: Annotated[int, typer.Option(help="Ray actors with --engine ray.")] = 2,
 ) -> None:
     """Extract claims from every article; one JSON line per article; re-runs resume."""
     from .articles import check_paths
@@ -170,13 +174,30 @@ def run(
             cache_dir=cache_dir,
             no_cache=no_cache,
         )
-        extractor = Extractor(settings)
+        if engine not in ("asyncio", "ray"):
+            raise ConfigError(f"unknown --engine {engine!r}: use asyncio or ray")
         from .progress import BatchProgress
 
-        with BatchProgress(enabled=not quiet) as progress:
-            summary = asyncio.run(
-                run_batch(extractor, inputs, output, progress=progress, include_text=include_text)
-            )
+        if engine == "ray":
+            from .ray_runner import run_ray
+
+            with BatchProgress(enabled=not quiet) as progress:
+                summary = run_ray(
+                    settings,
+                    inputs,
+                    output,
+                    workers=workers,
+                    progress=progress,
+                    include_text=include_text,
+                )
+        else:
+            extractor = Extractor(settings)
+            with BatchProgress(enabled=not quiet) as progress:
+                summary = asyncio.run(
+                    run_batch(
+                        extractor, inputs, output, progress=progress, include_text=include_text
+                    )
+                )
     except ConfigError as exc:
         raise _fail(str(exc)) from None
     except KeyboardInterrupt:
@@ -390,6 +411,15 @@ def _write_eval_html(
         path.write_text(page, encoding="utf-8")
     except (ConfigError, OSError) as exc:
         raise _fail(str(exc)) from None
+
+
+def _add_batch_commands() -> None:
+    from .batch_cli import batch_app
+
+    app.add_typer(batch_app, name="batch")
+
+
+_add_batch_commands()
 
 
 def main() -> None:

@@ -75,7 +75,7 @@ def evaluate(
         preds = load_records(predictions)
         source = str(predictions)
     else:
-        preds = predict_gold(settings or Settings.from_env().resolved(), gold, output)
+        preds = predict_gold(settings or Settings.from_env(), gold, output)
         source = str(output) if output else "(extracted now)"
     report = score(preds, gold)
     report.run = run_info(preds, source, str(gold_dir))

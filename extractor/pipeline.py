@@ -104,7 +104,8 @@ class Extractor:
         planned = []
         for piece in self._pieces(article):
             request = self._request(piece)
-            planned.append(PlannedRequest(piece.id, self._key(request.body), request.body))
+            key = self._key(request.body, always=True)
+            planned.append(PlannedRequest(piece.id, key, request.body))
         return planned
 
     async def finish(self, article: Article, completions: dict[str, dict[str, Any]]) -> Record:
@@ -203,8 +204,8 @@ class Extractor:
         body = self.backend.plan(messages, self.schema, params)
         return Request(piece, messages, self.schema, params, body=body, check=check)
 
-    def _key(self, body: dict[str, Any] | None) -> str | None:
-        if self.cache is None or body is None:
+    def _key(self, body: dict[str, Any] | None, *, always: bool = False) -> str | None:
+        if body is None or (self.cache is None and not always):
             return None
         return cache_key(
             backend=self.settings.backend or "",

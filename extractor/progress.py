@@ -17,7 +17,7 @@ from rich.progress import (
 )
 
 from .batch import BatchSummary, errors_file
-from .schemas import Record
+from .schemas import Record, RecordView
 
 console = Console(stderr=True, soft_wrap=True)
 
@@ -57,7 +57,7 @@ class BatchProgress:
             console.print(f"resuming: {skipped} articles already done are skipped")
         self._task = self._progress.add_task("extract", total=total, rate="", stats="")
 
-    def advance(self, result: Record, summary: BatchSummary) -> None:
+    def advance(self, result: Record | RecordView, summary: BatchSummary) -> None:
         if not self.enabled:
             return
         now = time.monotonic()

@@ -144,6 +144,18 @@ class Record(BaseModel):
         )
 
 
+class RecordView(BaseModel):
+    """The schema-independent part of any record (what run summaries count)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    status: Literal["ok", "error"]
+    warnings: list[RecordWarning] = Field(default_factory=list)
+    error: RecordError | None = None
+    provenance: Provenance | None = None
+
+
 def empty_fields(schema: type[BaseModel]) -> dict[str, Any]:
     """The answer fields an error record carries: those with a default, at their default."""
     empty: dict[str, Any] = {}

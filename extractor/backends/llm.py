@@ -223,6 +223,18 @@ class StructuredLLM:
         return random.uniform(0, min(ceiling, self.settings.backoff_max))  # full jitter
 
 
+def usable(completion: dict[str, Any], schema: type[BaseModel], settings: Settings) -> bool:
+    """Whether a completion already in hand gives an answer with no further request."""
+    try:
+        text, finish = answer_text(completion)
+    except AnswerProblem:
+        return False
+    if finish == "length":
+        return False
+    salvaged = _read(text, schema)
+    return salvaged.answer is not None and salvaged.dropped_share <= settings.max_dropped_share
+
+
 def _read(text: str, schema: type[BaseModel]) -> Salvaged:
     try:
         data = parse_json(text)
@@ -247,4 +259,4 @@ def _reask(body: dict[str, Any], answer: str, problems: list[str]) -> dict[str, 
     return {**body, "messages": messages}
 
 
-__all__ = ["RequestFailed", "StructuredLLM"]
+__all__ = ["RequestFailed", "StructuredLLM", "usable"]

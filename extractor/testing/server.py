@@ -13,6 +13,8 @@ requests served at once, the rest queue) makes it a benchmark endpoint too.
         ...
         server.requests                               # every request, body and headers
 
+The OpenAI Files + Batch API (upload, create, poll, download, cancel) lives in batch_api.py.
+
 Run standalone: `python -m extractor.testing --port 8000 --latency 0.25 --capacity 64`.
 """
 
@@ -31,6 +33,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
+
+from .batch_api import BatchAPI, BatchTiming
 
 _ARTICLE = re.compile(r"<article>\n?(.*?)\n?</article>", re.DOTALL)
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]")
@@ -274,6 +278,7 @@ class FakeOpenAI:
         capacity: int | None = None,
         port: int = 0,
         record: bool = True,
+        batch_timing: BatchTiming | None = None,
     ) -> None:
         self.responder = responder or default_responder
         self.latency = latency
@@ -288,6 +293,8 @@ class FakeOpenAI:
         self._server: asyncio.Server | None = None
         self._slots: asyncio.Semaphore | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        #: the Files + Batch API (batch_api.py); its requests are in `batch.requests`
+        self.batch = BatchAPI(self, batch_timing)
 
     @property
     def url(self) -> str:
@@ -381,7 +388,9 @@ class FakeOpenAI:
     async def _answer(
         self, method: str, path: str, headers: dict[str, str], raw: bytes
     ) -> tuple | None:
-        route = path.rstrip("/")
+        route = path.partition("?")[0].rstrip("/")
+        if self.batch.handles(route):
+            return await self.batch.route(method, route, headers, raw)
         if method == "GET" and route.endswith("/models"):
             return _json_response(200, {"object": "list", "data": [{"id": "fake"}]})
         if method != "POST" or not route.endswith("/chat/completions"):
