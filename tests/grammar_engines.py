@@ -26,6 +26,7 @@ from tokenizers import Tokenizer
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 LLAMACPP_INCOMPLETE = "conversion was incomplete"
+MAX_TOKENS = 1500  # per instance; a longer draw is dropped and drawn again
 
 
 class GrammarError(Exception):
@@ -109,7 +110,7 @@ def random_instances(schema: dict[str, Any], n: int, seed: int) -> list[Any]:
     rng = np.random.default_rng(seed)
     out: list[Any] = []
     while len(out) < n:
-        p_close = float(rng.choice([0.03, 0.1, 0.3, 0.6]))
+        p_close = float(rng.choice([0.05, 0.15, 0.3, 0.6]))
         text = _sample_one(
             llguidance.LLMatcher(ll_tok, grammar), rng, pieces, (closers, enders), p_close, eos
         )
@@ -130,12 +131,13 @@ def _sample_one(
     if matcher.is_error():
         raise GrammarError(f"llguidance: {matcher.get_error()}")
     tokens: list[int] = []
-    for _ in range(4000):
+    for _ in range(MAX_TOKENS):
         allowed = np.frombuffer(matcher.compute_logit_bias(), dtype=np.uint8) > 0
         if allowed[eos] and matcher.is_accepting():
             break
         weights = _weights(allowed, closers, enders, p_close)
-        choice = int(rng.choice(len(weights), p=weights / weights.sum()))
+        cumulative = np.cumsum(weights)
+        choice = int(np.searchsorted(cumulative, rng.random() * cumulative[-1], side="right"))
         if not matcher.consume_token(choice):
             raise GrammarError(f"llguidance: {matcher.get_error()}")
         tokens.append(choice)
