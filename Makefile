@@ -31,8 +31,8 @@ chromium:
 
 # llama.cpp's llama-server, built once from the llama-cpp-python sdist into a cache outside the
 # clone (~15-20 min on 2 cores the first time; then reused): tests/llama/build_server.py
-llama-server:
-	python3 tests/llama/build_server.py
+llama-server: install
+	$(PY) tests/llama/build_server.py
 
 test: install chromium llama-server
 	$(VENV)/bin/ruff check extractor schemas tests benchmarks

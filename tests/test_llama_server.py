@@ -112,3 +112,41 @@ def test_extractor_run_against_llama_server_writes_five_ok_records_and_no_schema
     assert sorted(r["id"] for r in records) == sorted(p.stem for p in SEEDS.glob("*.txt"))
     assert [r["status"] for r in records] == ["ok"] * 5, [r.get("error") for r in records]
     assert result.returncode == 0, result.stderr
+
+
+def _tool_request(tool_choice: object) -> dict[str, Any]:
+    schema = ClaimSet.model_json_schema()
+    return {
+        "model": "tiny",
+        "messages": _messages(sorted(SEEDS.glob("*.txt"))[0]),
+        "tools": [{"type": "function", "function": {"name": "ClaimSet", "parameters": schema}}],
+        "tool_choice": tool_choice,
+        "max_tokens": 64,
+        "temperature": 0,
+    }
+
+
+def test_llama_server_ignores_an_object_tool_choice_and_answers_as_with_auto(
+    llama_server: LlamaServer,
+) -> None:
+    """What llama.cpp does with OpenAI's forced-call form (what instructor sends in `tools` mode).
+
+    It logs a type warning and uses its default, "auto": the call is not forced, so `tools` mode
+    is not a forced call on llama.cpp. The string forms ("auto", "required", "none") are accepted.
+    """
+    wrong_type = "Wrong type supplied for parameter 'tool_choice'"
+    before = len(llama_server.log_text())
+    status, forced = _post(
+        llama_server, _tool_request({"type": "function", "function": {"name": "ClaimSet"}})
+    )
+    assert status == 200, forced
+    assert wrong_type in llama_server.log_text()[before:]
+
+    status, auto = _post(llama_server, _tool_request("auto"))
+    assert status == 200, auto
+    assert forced["choices"][0]["message"] == auto["choices"][0]["message"]
+
+    before = len(llama_server.log_text())
+    status, required = _post(llama_server, _tool_request("required"))
+    assert status == 200, required
+    assert wrong_type not in llama_server.log_text()[before:]

@@ -22,12 +22,37 @@ from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
 END = "<|im_end|>"
 SPECIAL = ["<|endoftext|>", "<|im_start|>", END]
-CHATML = (
-    "{% for message in messages %}"
-    "{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}"
-    "{% endfor %}"
-    "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
-)
+# ChatML with tool calls in <tool_call> tags (the Qwen2.5 / Hermes form, which llama.cpp
+# recognises), so `tools` requests go through llama.cpp's tool-call path as they would on a real
+# chat model.
+CHATML = """\
+{%- if tools %}{{- '<|im_start|>system\n' }}
+{%- if messages[0]['role'] == 'system' %}{{- messages[0]['content'] }}
+{%- else %}{{- 'You are a helpful assistant.' }}{%- endif %}
+{{- "\n\n# Tools\n\nFunction signatures within <tools></tools> XML tags:\n<tools>" }}
+{%- for tool in tools %}{{- "\n" }}{{- tool | tojson }}{%- endfor %}
+{{- "\n</tools>\n\nFor each function call, return a json object within <tool_call></tool_call>" }}
+{{- ' XML tags:\n<tool_call>\n{"name": <function-name>, "arguments": <args-json-object>}' }}
+{{- "\n</tool_call><|im_end|>\n" }}
+{%- elif messages[0]['role'] == 'system' %}
+{{- '<|im_start|>system\n' + messages[0]['content'] + '<|im_end|>\n' }}
+{%- endif %}
+{%- for message in messages %}
+{%- if message.role == "user" or (message.role == "system" and not loop.first) %}
+{{- '<|im_start|>' + message.role + '\n' + message.content + '<|im_end|>\n' }}
+{%- elif message.role == "assistant" %}{{- '<|im_start|>' + message.role }}
+{%- if message.content %}{{- '\n' + message.content }}{%- endif %}
+{%- for tool_call in message.tool_calls %}
+{%- if tool_call.function is defined %}{%- set tool_call = tool_call.function %}{%- endif %}
+{{- '\n<tool_call>\n{"name": "' }}{{- tool_call.name }}{{- '", "arguments": ' }}
+{{- tool_call.arguments | tojson }}{{- '}\n</tool_call>' }}
+{%- endfor %}{{- '<|im_end|>\n' }}
+{%- elif message.role == "tool" %}
+{{- '<|im_start|>user\n<tool_response>\n' + message.content + '\n</tool_response><|im_end|>\n' }}
+{%- endif %}
+{%- endfor %}
+{%- if add_generation_prompt %}{{- '<|im_start|>assistant\n' }}{%- endif %}
+"""
 N_EMBD = 64
 N_HEAD = 4
 N_LAYER = 2
@@ -35,7 +60,9 @@ N_FF = 128
 N_CTX = 16384
 BIAS_CHANNEL = 0
 # logit bias per token text (after the final norm the bias channel is ~sqrt(N_EMBD))
-DEFAULT_BIAS = {'"': 1.0, END: 1.0}
+# `{` opens claims and `,` fills optional fields (else every list would be empty, every optional
+# field skipped); whitespace between JSON tokens is discouraged.
+DEFAULT_BIAS = {'"': 2.0, END: 2.0, "{": 1.0, ",": 0.5, " ": -2.0, "\n": -2.0, "\t": -2.0}
 
 
 def train_tokenizer(texts: Iterable[str], vocab_size: int = 768) -> Tokenizer:
