@@ -42,9 +42,16 @@ def test_llguidance_raises_on_a_keyword_it_would_ignore() -> None:
         compile_llguidance({"type": "string", "format": "no-such-format"})
 
 
-def test_300_random_instances_of_the_claim_schema_all_validate_under_it() -> None:
+@pytest.fixture(scope="module")
+def claim_instances() -> list[dict]:
+    return random_instances(ClaimSet.model_json_schema(), 300, seed=0)
+
+
+def test_300_random_instances_of_the_claim_schema_all_validate_under_it(
+    claim_instances: list[dict],
+) -> None:
     schema = ClaimSet.model_json_schema()
-    instances = random_instances(schema, 300, seed=0)
+    instances = claim_instances
     assert len(instances) == 300
     validator = jsonschema.Draft202012Validator(schema)
     for instance in instances:
@@ -56,6 +63,19 @@ def test_300_random_instances_of_the_claim_schema_all_validate_under_it() -> Non
     assert max(len(i.get("claims", [])) for i in instances) >= 5
     assert any(c.get("date") is not None for c in claims)
     assert any(c.get("quantity") is not None for c in claims)
+
+
+@pytest.mark.xfail(strict=False, reason="the schema sent is not yet the contract (issue 10)")
+def test_the_project_accepts_every_random_instance_of_the_schema_it_sends(
+    claim_instances: list[dict],
+) -> None:
+    rejected = []
+    for instance in claim_instances:
+        try:
+            ClaimSet.model_validate(instance)
+        except ValueError as exc:
+            rejected.append(str(exc).splitlines()[:3])
+    assert not rejected, f"{len(rejected)} of {len(claim_instances)} rejected: {rejected[:3]}"
 
 
 def test_random_instances_are_reproducible_from_the_seed() -> None:
