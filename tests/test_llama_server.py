@@ -50,6 +50,7 @@ def test_llama_server_answers_json_schema_requests_with_json_valid_under_that_sc
     llama_server: LlamaServer,
 ) -> None:
     schema = ClaimSet.model_json_schema()
+    log_before = len(llama_server.log_text())
     for i, seed in enumerate(sorted(SEEDS.glob("*.txt"))[:3]):
         status, body = _post(
             llama_server,
@@ -68,6 +69,7 @@ def test_llama_server_answers_json_schema_requests_with_json_valid_under_that_sc
         choice = body["choices"][0]
         assert choice["finish_reason"] == "stop", f"answer cut off at {MAX_TOKENS} tokens"
         jsonschema.validate(json.loads(choice["message"]["content"]), schema)
+    assert CONVERSION_INCOMPLETE not in llama_server.log_text()[log_before:]
 
 
 def test_llama_cpp_converts_the_claim_schema_without_an_incomplete_conversion_warning(
@@ -132,7 +134,9 @@ def test_llama_server_ignores_an_object_tool_choice_and_answers_as_with_auto(
     """What llama.cpp does with OpenAI's forced-call form (what instructor sends in `tools` mode).
 
     It logs a type warning and uses its default, "auto": the call is not forced, so `tools` mode
-    is not a forced call on llama.cpp. The string forms ("auto", "required", "none") are accepted.
+    is not a forced call on llama.cpp. The string forms ("auto", "required", "none") are accepted
+    (with this tiny model's template llama.cpp finds no tool-call markup, so even "required" is
+    not constrained here: what it does on a real model's template is not pinned by this test).
     """
     wrong_type = "Wrong type supplied for parameter 'tool_choice'"
     before = len(llama_server.log_text())
