@@ -6,12 +6,14 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 OUT ?= out
 
-.PHONY: run test install chromium bench
+.PHONY: run test install chromium bench llama-server
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev,ray]'
+	$(PY) -m pip install -q -e '.[dev,test,ray]'
+	$(PY) -m pip install -q torch==2.13.0  # the CPU build; a bare `torch` pulls CUDA (GBs)
+	$(PY) -m pip install -q -e '.[dev,test,ray,grammars]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -27,7 +29,12 @@ run: install
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 
-test: install chromium
+# llama.cpp's llama-server, built once from the llama-cpp-python sdist into a cache outside the
+# clone (~15-20 min on 2 cores the first time; then reused): tests/llama/build_server.py
+llama-server: install
+	$(PY) tests/llama/build_server.py
+
+test: install chromium llama-server
 	$(VENV)/bin/ruff check extractor schemas tests benchmarks
 	$(VENV)/bin/ruff format --check extractor schemas tests benchmarks
 	$(VENV)/bin/pytest

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from llama.server import llama_server  # noqa: F401  (a real llama.cpp server, session-wide)
 
 from extractor.settings import Settings
 from extractor.testing.server import FakeOpenAI
