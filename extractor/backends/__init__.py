@@ -46,12 +46,17 @@ def load(name: str) -> type[BackendFactory]:
 
 
 def choose(settings: Settings) -> Settings:
-    """Settings with `backend` and `model` decided.
+    """Settings with `backend` and `model` decided, and the backend's options from the
+    environment folded in (so they travel with the settings: to Ray actors, into manifests).
 
     An explicit backend wins; `--model rules` is the offline baseline; a named model goes to the
     default LLM backend; nothing at all is the offline baseline, unless the LLM backend's
     endpoint is configured (then a model is missing, which is an error, not a silent fallback).
     """
+    return _with_env_options(_chosen(settings))
+
+
+def _chosen(settings: Settings) -> Settings:
     if settings.backend is not None:
         if settings.model is None and settings.backend == "rules":
             return settings.replace(model=RULES_MODEL)
@@ -65,6 +70,16 @@ def choose(settings: Settings) -> Settings:
             "an endpoint is configured but no model: pass --model NAME or set EXTRACTOR_MODEL"
         )
     return settings.replace(backend="rules", model=RULES_MODEL)
+
+
+def _with_env_options(settings: Settings) -> Settings:
+    if settings.backend in (None, "custom"):
+        return settings
+    from_env = getattr(load(settings.backend), "options_from_env", None)
+    if from_env is None:
+        return settings
+    found = {k: v for k, v in from_env().items() if k not in settings.options}
+    return settings.replace(**found) if found else settings
 
 
 def make_backend(settings: Settings) -> Backend:

@@ -44,8 +44,7 @@ class OpenAIOptions(BaseModel):
 
     @classmethod
     def read(cls, options: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Any:
-        env = os.environ if env is None else env
-        values: dict[str, Any] = {k: env[v] for k, v in ENV.items() if env.get(v, "").strip()}
+        values: dict[str, Any] = dict(OpenAICompatBackend.options_from_env(env))
         values.update({k: v for k, v in options.items() if v is not None})
         try:
             return cls(**values)
@@ -93,6 +92,12 @@ class OpenAICompatBackend(StructuredLLM):
                 f"--base-url {options.endpoint!r} has no scheme: write http://… or https://…"
             )
         return cls(settings, options)
+
+    @classmethod
+    def options_from_env(cls, env: Mapping[str, str] | None = None) -> dict[str, str]:
+        """The options the OPENAI_* variables set."""
+        env = os.environ if env is None else env
+        return {k: env[v] for k, v in ENV.items() if env.get(v, "").strip()}
 
     @classmethod
     def configured(cls, settings: Settings) -> bool:
