@@ -8,7 +8,8 @@ Importing this package is cheap: the openai SDK and instructor load only when a 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 __version__ = "0.1.0"
 
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
     from .pipeline import Extractor
     from .schemas import ArticleResult, Claim
     from .settings import Settings
+
+T = TypeVar("T")
 
 _LAZY = {
     "Extractor": "pipeline",
@@ -42,9 +45,29 @@ def _extractor(settings: Settings | None, overrides: dict[str, Any]) -> Extracto
     return Extractor(base.replace(**overrides) if settings and overrides else base)
 
 
+def _blocking(function: Callable[[], T]) -> T:
+    """Run `function` here, or in a worker thread when this thread runs an event loop (Jupyter):
+    `asyncio.run` cannot nest, so the sync API gets a loop of its own there. In async code,
+    prefer `await aextract(...)`, which does not block the loop."""
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function()
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="extractor-sync") as pool:
+        return pool.submit(function).result()
+
+
 def extract(text: str, *, settings: Settings | None = None, **overrides: Any) -> ArticleResult:
-    """Claims for one article. `overrides` are `Settings` fields: model, base_url, prompt, …"""
-    return _extractor(settings, overrides).extract(text)
+    """Claims for one article. `overrides` are `Settings` fields: model, base_url, prompt, …
+
+    Works inside a running event loop too (Jupyter); empty text gives an `empty` error record,
+    as in `extractor run`."""
+    extractor = _extractor(settings, overrides)
+    return _blocking(lambda: extractor.extract(text))
 
 
 async def aextract(
@@ -72,7 +95,8 @@ def extract_many(
         Article(id=str(i), text=t) if isinstance(t, str) else t for i, t in enumerate(texts)
     ]
     order = {a.id: i for i, a in enumerate(articles)}
-    results = _extractor(settings, overrides).extract_many(articles, concurrency=concurrency)
+    extractor = _extractor(settings, overrides)
+    results = _blocking(lambda: list(extractor.extract_many(articles, concurrency=concurrency)))
     return sorted(results, key=lambda r: order.get(r.id, 0))
 
 

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Awaitable, Iterable, Iterator
 from itertools import chain
 from typing import TypeVar
 
-from .articles import Article, InputProblem, Item
+from .articles import Article, InputProblem, Item, to_article
 from .backends import Answer, make_backend
 from .cache import AnswerCache, cache_key
 from .chunking import split_text
@@ -17,6 +17,7 @@ from .errors import ExtractionError
 from .grounding import ground
 from .grounding import normalize_quote as _norm
 from .prompt import load_prompt
+from .redact import redact_url
 from .schemas import ArticleResult, ClaimSet, DraftClaim, Provenance, RecordError, Usage
 from .settings import Settings
 
@@ -47,6 +48,10 @@ class Extractor:
         """Extract one article. Never raises for a per-article failure: returns an error record."""
         started = time.perf_counter()
         provenance = self._provenance()
+        checked = to_article(article.id, article.source or "", article.text)
+        if isinstance(checked, InputProblem):  # the same rule as the CLI's inputs ("empty")
+            error = ExtractionError(checked.kind, checked.message)
+            return self._failed(article, provenance, started, error)
         try:
             answers = [await self._answer(piece) for piece in self._pieces(article)]
         except ExtractionError as exc:
@@ -148,7 +153,7 @@ class Extractor:
             prompt_sha256=sha256,
             schema_sha256=self.prompt.schema_sha256,
             model=self.settings.model or "",
-            base_url=self.backend.base_url,
+            base_url=redact_url(self.backend.base_url),
             mode="rules" if self.settings.is_offline else self.settings.mode,
         )
 

@@ -21,6 +21,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_aft
 from ..articles import Article
 from ..errors import ExtractionError
 from ..prompt import Message, Prompt
+from ..redact import Redactor, url_secrets
 from ..schemas import Usage
 from ..settings import Settings
 from .base import Answer
@@ -181,6 +182,7 @@ class OpenAICompatBackend:
                 completion = await client.post(
                     "/chat/completions", body=kwargs, cast_to=self._completion_type
                 )
+                _expect_completion(completion)
             except Exception as exc:
                 raise self._classify(exc) from None
             tally.add(completion)
@@ -223,23 +225,100 @@ class OpenAICompatBackend:
         return _Transient("truncated", "answer cut off (finish_reason=length)", 0.0)
 
     def _classify(self, exc: BaseException) -> Exception:
+        """A failed request as a retryable `_Transient` or a final `ExtractionError`.
+
+        Error types (the `error.type` of a record): `http_<status>`; `timeout`; `connection`
+        (dropped, retried); `connection_refused` and `dns` (nothing listens there: not retried);
+        `bad_url` (no http:// or https://); `not_openai` (a 200 that is not JSON, e.g. an HTML
+        page: the URL is not an OpenAI-compatible API); `bad_response` (a body that claims JSON
+        but does not parse, retried). The API key is masked in every message.
+        """
         import openai
 
+        redact = self._redact()
+        if isinstance(exc, _NotOpenAI):
+            return ExtractionError(
+                "not_openai",
+                f"not an OpenAI-compatible endpoint (got {exc.kind} from {redact(self.endpoint)}"
+                "/chat/completions); check --base-url (it usually ends in /v1)",
+            )
         if isinstance(exc, openai.APIStatusError):
             status = exc.status_code
-            if status == 429 or status in (408, 409) or status >= 500:
-                return _Transient(f"http_{status}", _status_message(exc), _retry_after(exc))
-            hint = {
-                401: "check OPENAI_API_KEY / --api-key",
-                403: "the key is not allowed to use this model",
-                404: "check --base-url (it usually ends in /v1) and --model",
-            }.get(status, "the endpoint refused the request")
-            return ExtractionError(f"http_{status}", f"{_status_message(exc)}: {hint}")
+            message = redact(_status_message(exc))
+            if (
+                status == 429
+                or status in (408, 409)
+                or (status >= 500 and status not in (501, 505))
+            ):
+                return _Transient(f"http_{status}", message, _retry_after(exc))
+            return ExtractionError(f"http_{status}", f"{message}: {_status_hint(status)}")
         if isinstance(exc, openai.APITimeoutError):
             return _Transient("timeout", f"no answer within {self.settings.timeout:g} s")
         if isinstance(exc, openai.APIConnectionError):
-            return _Transient("connection", f"connection to {self.base_url} failed")
-        return ExtractionError(type(exc).__name__, _first_line(exc))
+            return _connection_error(exc, redact(self.endpoint))
+        if isinstance(exc, ValueError):  # json.JSONDecodeError: a body that claims JSON
+            return _Transient(
+                "bad_response", f"the endpoint's answer is not valid JSON: {_first_line(exc)}"
+            )
+        return ExtractionError(type(exc).__name__, redact(_first_line(exc)))
+
+    @property
+    def endpoint(self) -> str:
+        return self.settings.endpoint
+
+    def _redact(self) -> Redactor:
+        key = self.settings.api_key.get_secret_value() if self.settings.api_key else None
+        return Redactor([key, *url_secrets(self.settings.base_url)])
+
+
+class _NotOpenAI(Exception):
+    """A 200 answer the SDK could not read as JSON (it returns the body as text)."""
+
+    def __init__(self, body: str) -> None:
+        head = body.lstrip()[:200].lower()
+        self.kind = (
+            "text/html"
+            if head.startswith(("<!doctype html", "<html", "<"))
+            else ("a body that is not JSON")
+        )
+        super().__init__(self.kind)
+
+
+def _expect_completion(completion: Any) -> None:
+    if isinstance(completion, str | bytes):
+        raise _NotOpenAI(completion if isinstance(completion, str) else completion.decode())
+
+
+def _status_hint(status: int) -> str:
+    return {
+        401: "check OPENAI_API_KEY / --api-key",
+        403: "the key is not allowed to use this model: check OPENAI_API_KEY / --api-key",
+        404: "check --base-url (it usually ends in /v1) and --model",
+        501: "the endpoint does not implement /chat/completions: check --base-url",
+    }.get(status, "the endpoint refused the request")
+
+
+def _connection_error(exc: BaseException, endpoint: str) -> Exception:
+    """Refused or unknown host: the configuration is wrong, not retried; else a retryable drop."""
+    import socket
+
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ConnectionRefusedError):
+            return ExtractionError(
+                "connection_refused",
+                f"connection to {endpoint} refused: is the server running? check --base-url",
+            )
+        if isinstance(cause, socket.gaierror):
+            return ExtractionError(
+                "dns", f"unknown host in {endpoint}: check --base-url (DNS lookup failed)"
+            )
+        if type(cause).__name__ == "UnsupportedProtocol":
+            return ExtractionError(
+                "bad_url", f"--base-url {endpoint} has no http:// or https:// scheme"
+            )
+        cause = cause.__cause__ or cause.__context__
+    return _Transient("connection", f"connection to {endpoint} failed")
 
 
 def _status_message(exc: Any) -> str:

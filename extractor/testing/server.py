@@ -123,8 +123,15 @@ class Reply:
 
     @classmethod
     def broken_http(cls) -> Reply:
-        """A 200 whose body is not JSON at all."""
-        return cls(raw_body=b"<html>gateway hiccup</html>")
+        """A 200 that says JSON but whose body is cut off (a proxy hiccup): worth a retry."""
+        return cls(
+            raw_body=b'{"id": "chatcmpl-1", "choi', headers={"content-type": "application/json"}
+        )
+
+    @classmethod
+    def html_page(cls, status: int = 200) -> Reply:
+        """A web page instead of an API answer: the URL is not an OpenAI-compatible endpoint."""
+        return cls(status=status, raw_body=b"<!DOCTYPE html><html><body>Welcome</body></html>")
 
 
 Responder = Callable[[ChatRequest], Reply]
@@ -395,7 +402,11 @@ class FakeOpenAI:
         if reply.drop:
             return None
         if reply.raw_body is not None:
-            return 200, reply.raw_body, {"content-type": "text/html"}
+            return (
+                reply.status or 200,
+                reply.raw_body,
+                {"content-type": "text/html", **reply.headers},
+            )
         if reply.status != 200:
             error = {"error": {"message": reply.error or "error", "type": "fake", "code": None}}
             return _json_response(reply.status, error, reply.headers)
