@@ -6,10 +6,11 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Iterable
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 MASK = "***"
 SECRET_PARAMS = frozenset(
@@ -80,6 +81,10 @@ def url_secrets(url: str | None) -> list[str]:
         parts = urlsplit(url)
     except ValueError:
         return []
-    found = [parts.password or ""] if "@" in parts.netloc else []
+    found: list[str] = []
+    if "@" in parts.netloc:
+        userinfo = parts.netloc.rpartition("@")[0]
+        # HTTP clients send user:pass as Basic auth; an endpoint may echo either form
+        found += [parts.password or "", base64.b64encode(unquote(userinfo).encode()).decode()]
     found += [v for k, v in parse_qsl(parts.query) if k.lower() in SECRET_PARAMS]
     return [s for s in found if s]
