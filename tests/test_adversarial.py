@@ -493,6 +493,7 @@ def test_the_output_inside_the_input_folder_is_not_read_back_as_input(tmp_path: 
     assert cli("run", folder, "-o", out, "-q", env=env).exit_code == 0
     again = cli("run", folder, "-o", out, "-q", env=env)
     assert again.exit_code == 0, again.output
+    assert "0 ok, 0 failed, 1 skipped" in again.stderr  # a.txt only: claims.jsonl is no input
     assert [r["id"] for r in records(out)] == ["a"]
 
 
