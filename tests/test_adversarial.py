@@ -684,3 +684,42 @@ def test_empty_text_is_an_empty_error_in_the_api_as_in_the_cli() -> None:
 
     result = extractor.extract("   ", model="rules")
     assert result.status == "error" and result.error.type == "empty"
+
+
+def test_an_answer_that_fails_validation_names_the_field_and_the_reason(
+    server: FakeOpenAI, settings: Settings
+) -> None:
+    server.responder = lambda request: Reply.schema_invalid()
+    result = Extractor(settings.replace(max_reasks=0)).extract(ARTICLE)
+    assert result.error.type == "invalid_output"
+    assert "claims.0.source: Field required" in result.error.message
+    assert "claims.0.evidence: Field required" in result.error.message
+
+
+def test_the_last_frame_of_the_progress_bar_shows_the_summary_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from rich.console import Console
+
+    import extractor.progress as progress_module
+    from extractor.batch import run_batch
+
+    screen = io.StringIO()
+    terminal = Console(file=screen, force_terminal=True, width=200, color_system=None)
+    monkeypatch.setattr(progress_module, "console", terminal)
+    monkeypatch.setattr(progress_module.BatchProgress, "REFRESH_S", 3600.0)  # one refresh only
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a", "b", "c"):
+        (folder / f"{name}.txt").write_text("")  # three `empty` failures
+    (folder / "d.txt").write_text(ARTICLE)
+    extractor = Extractor(Settings.from_env(env={}, model="rules"))
+    with progress_module.BatchProgress() as progress:
+        summary = asyncio.run(
+            run_batch(extractor, [folder], tmp_path / "o.jsonl", progress=progress)
+        )
+    assert summary.failed == 3
+    last_frame = screen.getvalue().rstrip().rsplit("\r", 1)[-1]
+    assert "4/4" in last_frame and "failed 3" in last_frame, last_frame

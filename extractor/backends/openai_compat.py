@@ -203,7 +203,7 @@ class OpenAICompatBackend:
                     raise ExtractionError(
                         "invalid_output",
                         f"the model's answer did not fit the schema after {reask} re-asks: "
-                        f"{_first_line(exc)}",
+                        f"{_validation_summary(exc)}",
                     ) from None
                 kwargs = self._handlers.reask_handler(
                     kwargs=kwargs, response=completion, exception=exc
@@ -326,6 +326,22 @@ def _status_message(exc: Any) -> str:
     body = getattr(exc, "body", None)
     detail = body.get("message") if isinstance(body, dict) else None
     return f"HTTP {exc.status_code}" + (f" from endpoint: {detail}" if detail else "")
+
+
+def _validation_summary(exc: BaseException) -> str:
+    """'claims.0.evidence: Field required; ...' for a pydantic error, else its first line."""
+    errors = getattr(exc, "errors", None)
+    if not callable(errors):
+        return _first_line(exc)
+    try:
+        items = errors()
+    except Exception:
+        return _first_line(exc)
+    parts = [
+        f"{'.'.join(map(str, e.get('loc', ()))) or 'answer'}: {e.get('msg', '')}" for e in items[:3]
+    ]
+    more = f" (and {len(items) - 3} more)" if len(items) > 3 else ""
+    return ("; ".join(parts) + more)[:500] if parts else _first_line(exc)
 
 
 def _retry_after(exc: Any) -> float | None:
