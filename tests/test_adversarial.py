@@ -723,3 +723,23 @@ def test_the_last_frame_of_the_progress_bar_shows_the_summary_numbers(
     assert summary.failed == 3
     last_frame = screen.getvalue().rstrip().rsplit("\r", 1)[-1]
     assert "4/4" in last_frame and "failed 3" in last_frame, last_frame
+
+
+def test_a_full_cache_disk_degrades_to_no_cache_with_one_warning(
+    server: FakeOpenAI, tmp_path: Path
+) -> None:
+    from extractor.cache import AnswerCache
+
+    with tmpfs(tmp_path / "disk", "2m") as disk:
+        AnswerCache(disk / "cache").close()  # the database exists ...
+        filler = disk / "filler"
+        with filler.open("wb") as handle, contextlib.suppress(OSError):
+            while True:
+                handle.write(b"\0" * 65536)  # ... and then the disk fills up
+        source = jsonl(tmp_path / "in.jsonl", 30)
+        out = tmp_path / "out.jsonl"
+        result = cli("run", source, "-o", out, "-q", env=server_env(server, disk / "cache"))
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "cache disabled" in warnings[0], result.stderr
+    assert len(records(out)) == 30
