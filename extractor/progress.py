@@ -76,9 +76,7 @@ class BatchProgress:
         return self
 
     def __exit__(self, exc_type: object, *exc: object) -> None:
-        if exc_type is KeyboardInterrupt and self.live:
-            self._progress.live.transient = True  # erase the bar: no second copy after ^C
-        elif self._summary is not None:
+        if self._summary is not None:
             self._render_final()
         self._progress.__exit__(exc_type, *exc)
 
