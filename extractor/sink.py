@@ -35,7 +35,7 @@ class OutputError(ConfigError):
 def is_stream(path: Path | str) -> bool:
     """Output that is written but never read back: stdout, devices, pipes."""
     name = str(path)
-    if name in STDOUT_NAMES or name.startswith("/dev/"):
+    if name in STDOUT_NAMES:
         return True
     try:
         mode = os.stat(name).st_mode
