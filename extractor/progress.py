@@ -36,6 +36,18 @@ def _every() -> float:
         return 10.0
 
 
+def _bar_console() -> Console:
+    """The stderr console, 3 columns narrower: a `^C` echoed after the bar must not wrap the
+    line (a wrapped line is not erased by the next frame and leaves a second bar behind)."""
+    return Console(
+        file=console.file,
+        force_terminal=True,
+        color_system=console.color_system,
+        width=max(console.width - 3, 20),
+        soft_wrap=True,
+    )
+
+
 def _stats(summary: BatchSummary) -> str:
     tokens = summary.usage.prompt_tokens + summary.usage.completion_tokens
     return f"cached {summary.cached} · failed {summary.failed} · tokens {tokens:,}"
@@ -59,7 +71,7 @@ class BatchProgress:
             TextColumn("{task.fields[stats]}"),
             TimeElapsedColumn(),
             TimeRemainingColumn(),
-            console=console,
+            console=_bar_console() if self.live else console,
             disable=not self.live,
             refresh_per_second=4,
         )

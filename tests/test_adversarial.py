@@ -743,3 +743,75 @@ def test_a_full_cache_disk_degrades_to_no_cache_with_one_warning(
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 1 and "cache disabled" in warnings[0], result.stderr
     assert len(records(out)) == 30
+
+
+def _screen(data: bytes, width: int) -> list[str]:
+    """What a terminal shows for `data`: text, CR, LF, line wrap, cursor up, erase line."""
+    import re
+
+    lines, row, col = [""], 0, 0
+    text = data.decode(errors="replace")
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "\x1b":
+            match = re.match(r"\x1b\[([0-9;?]*)([A-Za-z])", text[i:])
+            if match:
+                arg, command = match.groups()
+                if command == "A":
+                    row = max(0, row - int(arg or 1))
+                elif command == "K" and arg == "2":
+                    lines[row] = ""
+                i += match.end()
+                continue
+        elif char == "\r":
+            col = 0
+        elif char == "\n" or col >= width:
+            row, col = row + 1, 0
+            lines.extend([""] * (row + 1 - len(lines)))
+            if char != "\n":
+                continue  # wrap, then print the character on the new line
+        else:
+            line = lines[row].ljust(col)
+            lines[row] = line[:col] + char + line[col + 1 :]
+            col += 1
+        i += 1
+    return lines
+
+
+def test_ctrl_c_in_a_terminal_leaves_one_progress_bar_line(tmp_path: Path) -> None:
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+
+    source = jsonl(tmp_path / "in.jsonl", 3000)
+    with FakeOpenAI(latency=0.05, record=False) as server:
+        env = cli_env(server, tmp_path / "cache", COLUMNS="100", LINES="30", TERM="xterm")
+        command = [sys.executable, "-m", "extractor.cli", "run", str(source), "-o"]
+        command += [str(tmp_path / "out.jsonl"), "--no-cache"]
+        pid, master = pty.fork()
+        if pid == 0:  # the child: a real terminal, so ^C is echoed as a terminal echoes it
+            os.execve(sys.executable, command, env)
+        fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+        data, started, sent = b"", time.monotonic(), False
+        while time.monotonic() - started < 60:
+            ready, _, _ = select.select([master], [], [], 0.1)
+            if ready:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                data += chunk
+            if not sent and data.count(b"/3000") > 20:
+                os.write(master, b"\x03")  # the user presses Ctrl-C
+                sent = True
+        _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 130
+    shown = [line for line in _screen(data, 100) if line.strip()]
+    bars = [line for line in shown if line.startswith("extract ")]
+    assert len(bars) == 1, shown
+    assert any(line.startswith("interrupted:") for line in shown), shown
