@@ -50,17 +50,34 @@ class AnswerCache:
         import diskcache
 
         self.directory = Path(directory)
-        self._cache = diskcache.Cache(str(self.directory), timeout=60, size_limit=2**34)
         self._queue: queue.SimpleQueue[tuple[str, str] | None] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
+        self._failed = False  # a write failed: warned once, no more writes
+        try:
+            self._cache: Any = diskcache.Cache(str(self.directory), timeout=60, size_limit=2**34)
+        except Exception as exc:  # unwritable or full: run without a cache, say so once
+            log.warning(
+                "cache disabled: cannot open %s (%s); answers are not cached in this run "
+                "(set --cache-dir or EXTRACTOR_CACHE_DIR to a writable folder)",
+                self.directory,
+                exc,
+            )
+            self._cache = None
 
     def get(self, key: str) -> str | None:
         """The stored answer (a JSON document), or None. Reads are a local SQLite lookup."""
-        value = self._cache.get(key)
+        if self._cache is None:
+            return None
+        try:
+            value = self._cache.get(key)
+        except Exception:
+            return None
         return value if isinstance(value, str) else None
 
     def set(self, key: str, value: str) -> None:
         """Queue an answer for writing; returns at once."""
+        if self._cache is None or self._failed:
+            return
         if self._writer is None:
             self._writer = threading.Thread(target=self._write, name="cache-writer", daemon=True)
             self._writer.start()
@@ -72,16 +89,24 @@ class AnswerCache:
             while len(batch) < self.BATCH and not self._queue.empty():
                 batch.append(self._queue.get())
             entries = [entry for entry in batch if entry is not None]
-            try:
-                with self._cache.transact():
-                    for key, value in entries:
-                        self._cache.set(key, value)
-            except Exception as exc:  # a full disk must not stop the batch: it is only a cache
-                log.warning("could not write %d cache entries: %s", len(entries), exc)
+            if entries and not self._failed:
+                try:
+                    with self._cache.transact():
+                        for key, value in entries:
+                            self._cache.set(key, value)
+                except Exception as exc:  # a full disk must not stop the batch: only a cache
+                    self._failed = True
+                    log.warning(
+                        "cache disabled: cannot write to %s (%s); the run goes on without it",
+                        self.directory,
+                        exc,
+                    )
             if None in batch:
                 return
 
     def stats(self) -> dict[str, Any]:
+        if self._cache is None:
+            return {"directory": str(self.directory), "entries": 0, "size_bytes": 0}
         return {
             "directory": str(self.directory),
             "entries": len(self._cache),
@@ -89,7 +114,7 @@ class AnswerCache:
         }
 
     def clear(self) -> int:
-        return self._cache.clear()
+        return self._cache.clear() if self._cache is not None else 0
 
     def close(self) -> None:
         """Commit queued answers, then close the database."""
@@ -97,4 +122,5 @@ class AnswerCache:
             self._queue.put(None)
             self._writer.join()
             self._writer = None
-        self._cache.close()
+        if self._cache is not None:
+            self._cache.close()

@@ -7,6 +7,7 @@ configuration error (one line on stderr, no traceback), 130 interrupted.
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -95,6 +96,24 @@ ChunkChars = Annotated[
 ]
 
 
+class _WarningsToStderr(logging.Handler):
+    """The library's warnings (torn lines, a disabled cache) as one `warning:` line each."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        from .terminal import plain
+
+        typer.echo(f"warning: {plain(record.getMessage())}", err=True)
+
+
+@app.callback()
+def _setup() -> None:
+    logger = logging.getLogger("extractor")
+    if not any(isinstance(h, _WarningsToStderr) for h in logger.handlers):
+        logger.addHandler(_WarningsToStderr(logging.WARNING))
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.WARNING)
+
+
 def _settings(**flags: Any) -> Any:
     from .backends import choose
     from .settings import Settings
@@ -111,17 +130,35 @@ def _settings(**flags: Any) -> Any:
     return chosen
 
 
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
+def _fail(message: str, code: int = 2, secrets: tuple[str | None, ...] = ()) -> typer.Exit:
+    from .redact import Redactor
+    from .terminal import plain
+
+    typer.echo(f"error: {plain(Redactor(secrets)(message))}", err=True)
     return typer.Exit(code)
+
+
+def _secrets(settings: Any) -> tuple[str | None, ...]:
+    from .redact import option_secrets
+
+    return () if settings is None else tuple(option_secrets(settings.options))
 
 
 @app.command()
 def run(
     inputs: Annotated[
-        list[Path], typer.Argument(help="Files (.txt, .md, .html), folders, or .jsonl files.")
+        list[Path],
+        typer.Argument(
+            help="Files (.txt, .md, .html), folders, or .jsonl files; - reads stdin "
+            "(JSONL when it starts with '{', else one text article)."
+        ),
     ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="JSONL file to append to.")],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", help="JSONL file to append to; - writes the records to stdout."
+        ),
+    ],
     model: Model = None,
     backend: BackendOpt = None,
     base_url: BaseUrl = None,
@@ -147,13 +184,28 @@ def run(
         str, typer.Option(help="asyncio (one process) or ray (Ray Data actors; extractor[ray]).")
     ] = "asyncio",
     workers: Annotated[int, typer.Option(help="Ray actors with --engine ray.")] = 2,
+    redo: Annotated[
+        bool,
+        typer.Option(
+            "--redo",
+            help="Re-extract records in -o made with another model, prompt or schema "
+            "(without it, such a file is refused).",
+        ),
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the run's summary as JSON on stdout.")
+    ] = False,
 ) -> None:
     """Extract claims from every article; one JSON line per article; re-runs resume."""
     from .articles import check_paths
     from .batch import run_batch
     from .pipeline import Extractor
+    from .sink import STDOUT_NAMES
 
+    settings = None
     try:
+        if as_json and str(output) in STDOUT_NAMES:
+            raise ConfigError("--json prints to stdout, where -o - writes the records: pick one")
         check_paths(inputs)
         settings = _settings(
             model=model,
@@ -195,11 +247,19 @@ def run(
             with BatchProgress(enabled=not quiet) as progress:
                 summary = asyncio.run(
                     run_batch(
-                        extractor, inputs, output, progress=progress, include_text=include_text
+                        extractor,
+                        inputs,
+                        output,
+                        progress=progress,
+                        include_text=include_text,
+                        redo=redo,
                     )
                 )
     except ConfigError as exc:
-        raise _fail(str(exc)) from None
+        raise _fail(str(exc), secrets=_secrets(settings)) from None
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise _fail(f"{exc.strerror or exc}{where}", secrets=_secrets(settings)) from None
     except KeyboardInterrupt:
         typer.echo(
             f"\ninterrupted: finished articles are saved in {output}; run the same command "
@@ -210,6 +270,10 @@ def run(
     from .progress import print_summary
 
     print_summary(summary, settings)
+    if as_json:
+        import json
+
+        typer.echo(json.dumps({**summary.as_dict(), "model": settings.model}, indent=2))
     raise typer.Exit(1 if summary.failed else 0)
 
 
@@ -244,6 +308,10 @@ def eval_(
         Path | None, typer.Option("--output", "-o", help="Save the predictions made now (JSONL).")
     ] = None,
     details: Annotated[bool, typer.Option(help="List each article's misses and extras.")] = True,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the JSON report on stdout instead of tables.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     model: Model = None,
     backend: BackendOpt = None,
     base_url: BaseUrl = None,
@@ -255,8 +323,6 @@ def eval_(
     no_cache: NoCache = False,
 ) -> None:
     """Score claims against the hand-labelled gold; exit 1 when a threshold is missed."""
-    from rich.console import Console
-
     from .evaluate import evaluate
     from .evaluation import EvalReport, compare
     from .evaluation.render import print_comparison, print_report
@@ -282,32 +348,53 @@ def eval_(
             raise ConfigError(
                 f"gold folder not found: {gold} (run from the project root or pass --gold)"
             )
-        result = evaluate(
-            gold_dir=gold,
-            predictions=predictions,
-            settings=settings,
-            output=output,
-            thresholds=thresholds,
-            baseline=compare_with,
-        )
+        from .progress import BatchProgress
+
+        with BatchProgress(enabled=not quiet and predictions is None, label="eval") as progress:
+            result = evaluate(
+                gold_dir=gold,
+                predictions=predictions,
+                settings=settings,
+                output=output,
+                thresholds=thresholds,
+                baseline=compare_with,
+                progress=progress,
+            )
         old = EvalReport.model_validate_json(compare_with.read_bytes()) if compare_with else None
     except (ConfigError, OSError, ValueError) as exc:
-        raise _fail(str(exc)) from None
-    console = Console(soft_wrap=True)
-    print_report(result, console, details=details)
-    if old is not None:
-        print_comparison(compare(old, result), console)
+        raise _fail(str(exc), secrets=_secrets(settings)) from None
+    console = _stdout_console()
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2))
+    else:
+        print_report(result, console, details=details)
+        if old is not None:
+            print_comparison(compare(old, result), console)
+    done = typer.echo if not as_json else (lambda line: typer.echo(line, err=True))
     if report is not None:
-        report.parent.mkdir(parents=True, exist_ok=True)
-        report.write_text(result.model_dump_json(indent=2), encoding="utf-8")
-        console.print(f"report written to {report}")
+        try:
+            report.parent.mkdir(parents=True, exist_ok=True)
+            report.write_text(result.model_dump_json(indent=2), encoding="utf-8")
+        except OSError as exc:
+            raise _fail(f"cannot write the report to {report}: {exc.strerror}") from None
+        done(f"report written to {report}")
     if html is not None:
         _write_eval_html(html, result, old, predictions or output, gold)
-        console.print(f"HTML report written to {html}")
+        done(f"HTML report written to {html}")
     failed = [t for t in result.thresholds if not t.passed]
     if failed:
         typer.echo("error: thresholds missed: " + "; ".join(t.message for t in failed), err=True)
         raise typer.Exit(1)
+
+
+def _stdout_console() -> Any:
+    """Rich on a terminal; wide and colourless when piped, so no line is broken mid-word."""
+    from rich.console import Console
+
+    console = Console(soft_wrap=True)
+    if not console.is_terminal:
+        console = Console(soft_wrap=True, width=max(console.width, 200), no_color=True)
+    return console
 
 
 def _open_cache(cache_dir: Path | None) -> Any:
@@ -382,19 +469,23 @@ def ledger_cmd(
         bool, typer.Option("--all", help="Also the counts only one article reports, once.")
     ] = False,
 ) -> None:
-    """Line up what every article says about the same count; flag values that conflict."""
-    from rich.console import Console
+    """Line up what every article says about the same count; flag values that conflict.
 
-    from .ledger import build_ledger, ledger_table
+    On a terminal a table; piped, one tab-separated line per value (with a header)."""
+    from .ledger import build_ledger, ledger_table, ledger_tsv
 
     try:
         ledger = build_ledger(_load_run(records).values()).view(show_all=show_all)
     except (ConfigError, OSError) as exc:
         raise _fail(str(exc)) from None
+    console = _stdout_console()
     if as_json:
         typer.echo(ledger.model_dump_json(indent=2))
+    elif console.is_terminal:
+        ledger_table(ledger, console)
     else:
-        ledger_table(ledger, Console())
+        for line in ledger_tsv(ledger):
+            typer.echo(line)
 
 
 def _write_eval_html(

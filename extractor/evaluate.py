@@ -5,22 +5,34 @@ from __future__ import annotations
 from pathlib import Path
 
 from .articles import Article
+from .batch import BatchSummary, Progress
 from .errors import ConfigError
 from .evaluation import EvalReport, check, load_records, load_thresholds, score
 from .evaluation.report import RunInfo
-from .pipeline import Extractor
+from .pipeline import Extractor, run_sync
+from .redact import Redactor, option_secrets
 from .schemas import ArticleResult, ClaimSet
 from .settings import Settings
 from .sink import JsonlSink
 
 
+def _redactor(settings: Settings) -> Redactor:
+    return Redactor(option_secrets(settings.options))
+
+
 def predict_gold(
-    settings: Settings, gold: dict[str, ArticleResult], output: Path | None = None
+    settings: Settings,
+    gold: dict[str, ArticleResult],
+    output: Path | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, ArticleResult]:
     """Run extraction over the gold articles' own text; optionally save the predictions."""
     missing = [g.id for g in gold.values() if not g.text]
     if missing:
         raise ValueError(f"gold records without text cannot be extracted: {missing[:3]}")
+    sink = JsonlSink(output, redact=_redactor(settings)) if output is not None else None
+    if sink is not None:
+        sink.scan()  # refuses to replace a file that is not a run's output
     extractor = Extractor(settings)
     if extractor.schema is not ClaimSet:
         raise ConfigError(
@@ -28,13 +40,24 @@ def predict_gold(
             f"answers with {extractor.schema.__name__}"
         )
     articles = [Article(id=g.id, text=g.text or "", source=g.source) for g in gold.values()]
-    results = {
-        r.id: ArticleResult.model_validate(r.to_dict()) for r in extractor.extract_many(articles)
-    }
-    if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
+    results: dict[str, ArticleResult] = {}
+    summary = BatchSummary(output=output or Path("(not saved)"))
+
+    async def collect() -> None:
+        try:
+            async for result in extractor.amap(articles):
+                results[result.id] = ArticleResult.model_validate(result.to_dict())
+                summary.add(result)
+                if progress is not None:
+                    progress.advance(result, summary)
+        finally:
+            await extractor.aclose()
+
+    if progress is not None:
+        progress.start(len(articles), 0)
+    run_sync(collect())
+    if output is not None and sink is not None:
         output.unlink(missing_ok=True)
-        sink = JsonlSink(output)
         for article in articles:
             sink.write_line(results[article.id].model_dump_json(exclude={"text"}))
         sink.close()
@@ -69,13 +92,14 @@ def evaluate(
     output: Path | None = None,
     thresholds: Path | None = None,
     baseline: Path | None = None,
+    progress: Progress | None = None,
 ) -> EvalReport:
     gold = load_records(gold_dir)
     if predictions is not None:
         preds = load_records(predictions)
         source = str(predictions)
     else:
-        preds = predict_gold(settings or Settings.from_env(), gold, output)
+        preds = predict_gold(settings or Settings.from_env(), gold, output, progress)
         source = str(output) if output else "(extracted now)"
     report = score(preds, gold)
     report.run = run_info(preds, source, str(gold_dir))

@@ -63,7 +63,7 @@ import itertools
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -72,6 +72,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .schemas import ArticleResult, Claim
+from .terminal import plain, safe
 
 Status = Literal["conflict", "divergent", "compatible"]
 
@@ -622,17 +623,38 @@ def ledger_table(ledger: Ledger, console: Console) -> None:
             table.add_section()
         when = f" · {group.anchor}" if group.anchor else ""
         head = (
-            f"[bold]{group.label}{when}[/bold]\n"
-            f"[{STATUS_STYLE[group.status]}]{group.status.upper()}[/]\n{group.summary}"
+            f"[bold]{safe(group.label + when)}[/bold]\n"
+            f"[{STATUS_STYLE[group.status]}]{group.status.upper()}[/]\n{safe(group.summary)}"
         )
         conflicted = {i for c in group.conflicts for i in (c.a, c.b)}
         for i, value in enumerate(group.values):
             table.add_row(
                 head if i == 0 else "",
-                ("[red]✗[/red] " if i in conflicted else "") + value.figure,
+                ("[red]✗[/red] " if i in conflicted else "") + safe(value.figure),
+                safe(value.interval),
+                safe(f"{value.source_name} ({value.source_kind})"),
+                safe(value.article_id),
+                safe(value.statement),
+            )
+    console.print(table, highlight=False)
+
+
+def ledger_tsv(ledger: Ledger) -> Iterator[str]:
+    """The ledger for pipes and grep: one tab-separated line per value, a header first."""
+    yield "\t".join(
+        ("what", "when", "status", "figure", "interval", "source", "kind", "article", "statement")
+    )
+    for group in ledger.groups:
+        for value in group.values:
+            cells = (
+                group.label,
+                group.anchor or "",
+                group.status.upper(),
+                value.figure,
                 str(value.interval),
-                f"{value.source_name} ({value.source_kind})",
+                value.source_name,
+                value.source_kind,
                 value.article_id,
                 value.statement,
             )
-    console.print(table, highlight=False)
+            yield "\t".join(plain(c).replace("\t", " ").replace("\n", " ") for c in cells)

@@ -25,6 +25,7 @@ from .chunking import split_text
 from .errors import ConfigError, ExtractionError
 from .grounding import align, ground, quotes
 from .prompt import Prompt, load_prompt
+from .redact import redact_url
 from .schemas import Provenance, Record, RecordError, RecordWarning, Usage
 from .settings import Settings
 
@@ -87,6 +88,10 @@ class Extractor:
         """Extract one article. Never raises for a per-article failure: returns an error record."""
         started = time.perf_counter()
         provenance = self._provenance()
+        checked = to_article(article.id, article.source or "", article.text)
+        if isinstance(checked, InputProblem):  # the same rule as the CLI's inputs ("empty")
+            error = ExtractionError(checked.kind, checked.message)
+            return self._failed(article, provenance, started, error)
         try:
             answers = [await self._answer(piece) for piece in self._pieces(article)]
         except ExtractionError as exc:
@@ -254,7 +259,7 @@ class Extractor:
             prompt_sha256=sha256,
             schema_sha256=self.prompt.schema_sha256,
             model=self.settings.model or "",
-            base_url=identity.base_url,
+            base_url=redact_url(identity.base_url),
             mode=identity.mode,
         )
 

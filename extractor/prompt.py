@@ -122,7 +122,7 @@ def _prompt_file(name_or_path: str) -> tuple[str, str]:
         try:
             return str(path), path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"cannot read prompt file {path}: {exc}") from None
+            raise ConfigError(f"prompt file {path} cannot be read as UTF-8 text: {exc}") from None
     bundled = resources.files("extractor.prompts").joinpath(f"{name_or_path}.toml")
     if bundled.is_file():
         return str(bundled), bundled.read_text(encoding="utf-8")
@@ -146,6 +146,7 @@ def load_prompt(name_or_path: str = "claims") -> Prompt:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"prompt file {where} is not valid TOML: {exc}") from None
+    _check_shape(data, where)
     schema = load_schema(str(data.get("schema", "claims")))
     try:
         messages = data["messages"]
@@ -174,6 +175,7 @@ def _check(prompt: Prompt, where: str) -> None:
     for part in ("system", "user"):
         if not isinstance(getattr(prompt, part), str):
             raise ConfigError(f"{where}: messages.{part} must be a string")
+    check_params(prompt.params, where)
     if prompt.user.count(PLACEHOLDER) != 1:
         raise ConfigError(f"{where}: messages.user must contain {PLACEHOLDER} once")
     for number, example in enumerate(prompt.examples, 1):
@@ -183,3 +185,66 @@ def _check(prompt: Prompt, where: str) -> None:
                     f"{where}: example {number} quotes text that is not in the "
                     f"example article: {quote.quote[:60]!r}"
                 )
+
+
+#: request fields the pipeline sets itself: a prompt's [params] may not change them
+RESERVED_PARAMS = frozenset(
+    {"model", "messages", "response_format", "tools", "tool_choice", "stream", "n", "functions"}
+)
+#: known sampling parameters: (allowed types, minimum, maximum)
+_PARAM_RANGES: dict[str, tuple[tuple[type, ...], float, float]] = {
+    "temperature": ((int, float), 0.0, 2.0),
+    "top_p": ((int, float), 0.0, 1.0),
+    "max_tokens": ((int,), 1, 1_000_000),
+    "max_completion_tokens": ((int,), 1, 1_000_000),
+    "presence_penalty": ((int, float), -2.0, 2.0),
+    "frequency_penalty": ((int, float), -2.0, 2.0),
+    "seed": ((int,), -(2**63), 2**63 - 1),
+}
+
+
+def _check_shape(data: dict[str, Any], where: str) -> None:
+    """The prompt file's tables and strings have the types the loader expects."""
+    for key in ("name", "version", "schema"):
+        if key in data and not isinstance(data[key], str | int | float):
+            raise ConfigError(f"prompt file {where}: {key} must be a string")
+    messages = data.get("messages")
+    if not isinstance(messages, dict):
+        raise ConfigError(
+            f"prompt file {where}: [messages] must be a table with system and user strings"
+        )
+    for role in ("system", "user"):
+        if not isinstance(messages.get(role), str):
+            raise ConfigError(f"prompt file {where}: messages.{role} must be a string")
+    if not isinstance(data.get("params", {}), dict):
+        raise ConfigError(f"prompt file {where}: [params] must be a table")
+    examples = data.get("examples", [])
+    if not isinstance(examples, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("text"), str) for e in examples
+    ):
+        raise ConfigError(f"prompt file {where}: [[examples]] must each have a text string")
+
+
+def check_params(params: dict[str, Any], where: str) -> None:
+    """[params] may not override what the pipeline sends, and known values must be in range."""
+    reserved = sorted(RESERVED_PARAMS & params.keys())
+    if reserved:
+        raise ConfigError(
+            f"prompt file {where}: [params] may not set {', '.join(reserved)} "
+            "(the model comes from --model, the rest from the prompt and --mode)"
+        )
+    for name, value in params.items():
+        if name not in _PARAM_RANGES:
+            continue
+        types, low, high = _PARAM_RANGES[name]
+        if isinstance(value, bool) or not isinstance(value, types) or not low <= value <= high:
+            kind = "an integer" if types == (int,) else "a number"
+            raise ConfigError(
+                f"prompt file {where}: params.{name} must be {kind} from {low:g} to {high:g}, "
+                f"not {value!r}"
+            )
+    if "stop" in params and not (
+        isinstance(params["stop"], str)
+        or (isinstance(params["stop"], list) and all(isinstance(x, str) for x in params["stop"]))
+    ):
+        raise ConfigError(f"prompt file {where}: params.stop must be a string or list of strings")

@@ -13,12 +13,13 @@ import json
 import os
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from ..contract import Mode
 from ..errors import ConfigError
+from ..redact import Redactor, option_secrets, redact_url
 from ..settings import Settings
 from .base import Identity
 from .llm import RequestFailed, StructuredLLM
@@ -87,9 +88,10 @@ class OpenAICompatBackend(StructuredLLM):
             )
         if settings.model is None:
             raise ConfigError("the openai backend needs a model: pass --model NAME")
-        if "://" not in options.endpoint:
+        if not options.endpoint.lower().startswith(("http://", "https://")):
+            shown = redact_url(options.endpoint)
             raise ConfigError(
-                f"--base-url {options.endpoint!r} has no scheme: write http://… or https://…"
+                f"--base-url {shown} has no scheme: write http://{shown} (or https://)"
             )
         return cls(settings, options)
 
@@ -109,8 +111,12 @@ class OpenAICompatBackend(StructuredLLM):
             import openai
 
             key = self.options.api_key.get_secret_value() if self.options.api_key else "none"
+            # a query in the URL (?api-version=..., ?api_key=...) goes on every request, not
+            # into the path the SDK appends /chat/completions to
+            parts = urlsplit(self.options.endpoint)
             self._openai = openai.AsyncOpenAI(
-                base_url=self.options.endpoint,
+                base_url=urlunsplit(parts._replace(query="")),
+                default_query=dict(parse_qsl(parts.query)) or None,
                 api_key=key,
                 max_retries=0,
                 timeout=self.options.timeout,
@@ -138,15 +144,16 @@ class OpenAICompatBackend(StructuredLLM):
         if text.lstrip()[:1] == "<":
             raise RequestFailed(
                 "not_openai",
-                f"not an OpenAI-compatible endpoint (got HTML from {self.options.endpoint}): "
-                "check --base-url (it usually ends in /v1)",
+                "not an OpenAI-compatible endpoint (got text/html from "
+                f"{self._redact(self.options.endpoint)}/chat/completions): check --base-url "
+                "(it usually ends in /v1)",
                 transient=False,
             )
         try:
             completion = json.loads(text)
         except ValueError:
             raise RequestFailed(
-                "bad_response", "the endpoint's response body is not JSON", transient=True
+                "bad_response", "the endpoint's answer is not valid JSON", transient=True
             ) from None
         if not isinstance(completion, dict):
             raise RequestFailed(
@@ -155,31 +162,76 @@ class OpenAICompatBackend(StructuredLLM):
         return completion
 
     def _classify(self, exc: BaseException) -> RequestFailed:
+        """A failed request, transient (retried) or not, with its record error type.
+
+        Error types: `http_<status>`; `timeout`; `connection` (dropped, retried);
+        `connection_refused` and `dns` (nothing listens there: not retried); `bad_url`;
+        `not_openai` (an HTML page: the URL is not an OpenAI-compatible API); `bad_response`
+        (a body that is not JSON, retried). The API key is masked in every message.
+        """
         import openai
 
         if isinstance(exc, openai.APIStatusError):
             status = exc.status_code
-            message = _status_message(exc)
-            if status == 429 or status in (408, 409) or (status >= 500 and status != 501):
+            message = self._redact(_status_message(exc))
+            if (
+                status == 429
+                or status in (408, 409)
+                or (status >= 500 and status not in (501, 505))
+            ):
                 return RequestFailed(
                     f"http_{status}", message, transient=True, retry_after=_retry_after(exc)
                 )
-            hint = {
-                401: "check OPENAI_API_KEY / --api-key",
-                403: "the key is not allowed to use this model",
-                404: "check --base-url (it usually ends in /v1) and --model",
-                501: "the endpoint does not implement chat completions",
-            }.get(status, "the endpoint refused the request")
-            return RequestFailed(f"http_{status}", f"{message}: {hint}", transient=False)
+            return RequestFailed(
+                f"http_{status}", f"{message}: {_status_hint(status)}", transient=False
+            )
         if isinstance(exc, openai.APITimeoutError):
             return RequestFailed(
                 "timeout", f"no answer within {self.options.timeout:g} s", transient=True
             )
         if isinstance(exc, openai.APIConnectionError):
+            return _connection_error(exc, self._redact(self.options.endpoint))
+        return RequestFailed(type(exc).__name__, self._redact(_first_line(exc)), transient=False)
+
+    def _redact(self, text: str) -> str:
+        return Redactor(option_secrets(self.settings.options))(text)
+
+
+def _status_hint(status: int) -> str:
+    return {
+        401: "check OPENAI_API_KEY / --api-key",
+        403: "the key is not allowed to use this model: check OPENAI_API_KEY / --api-key",
+        404: "check --base-url (it usually ends in /v1) and --model",
+        501: "the endpoint does not implement /chat/completions: check --base-url",
+    }.get(status, "the endpoint refused the request")
+
+
+def _connection_error(exc: BaseException, endpoint: str) -> RequestFailed:
+    """Refused or unknown host: the configuration is wrong, not retried; else a retryable drop."""
+    import socket
+
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ConnectionRefusedError):
             return RequestFailed(
-                "connection", f"connection to {self.options.endpoint} failed", transient=True
+                "connection_refused",
+                f"connection to {endpoint} refused: is the server running? check --base-url",
+                transient=False,
             )
-        return RequestFailed(type(exc).__name__, _first_line(exc), transient=False)
+        if isinstance(cause, socket.gaierror):
+            return RequestFailed(
+                "dns",
+                f"unknown host in {endpoint}: check --base-url (DNS lookup failed)",
+                transient=False,
+            )
+        if type(cause).__name__ == "UnsupportedProtocol":
+            return RequestFailed(
+                "bad_url",
+                f"--base-url {endpoint} has no http:// or https:// scheme",
+                transient=False,
+            )
+        cause = cause.__cause__ or cause.__context__
+    return RequestFailed("connection", f"connection to {endpoint} failed", transient=True)
 
 
 def _status_message(exc: Any) -> str:

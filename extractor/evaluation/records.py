@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import gc
+import logging
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from ..errors import ConfigError
 from ..schemas import ArticleResult
+
+log = logging.getLogger(__name__)
 
 
 def load_records(path: str | Path) -> dict[str, ArticleResult]:
@@ -34,11 +37,15 @@ def load_records(path: str | Path) -> dict[str, ArticleResult]:
 
 def _read(files: list[Path], records: dict[str, ArticleResult]) -> None:
     for file in files:
-        for number, line in enumerate(_documents(file), 1):
+        documents = _documents(file)
+        for number, line in enumerate(documents, 1):
             try:
                 record = ArticleResult.model_validate_json(line)
             except ValidationError as exc:
                 where = f"{file}:{number}" if file.suffix == ".jsonl" else str(file)
+                if _is_torn(file, number, len(documents), exc):
+                    log.warning("%s: skipped a torn last line (a run was cut off mid-write)", where)
+                    continue
                 extra = [e["loc"][0] for e in exc.errors() if e["type"] == "extra_forbidden"]
                 if extra and all(len(e["loc"]) == 1 for e in exc.errors()):
                     raise ConfigError(
@@ -51,6 +58,16 @@ def _read(files: list[Path], records: dict[str, ArticleResult]) -> None:
                 ) from None
             if record.status == "ok" or record.id not in records:
                 records[record.id] = record
+
+
+def _is_torn(file: Path, number: int, count: int, exc: ValidationError) -> bool:
+    """The last line of a JSONL file that is not even JSON: what a crash mid-write leaves."""
+    return (
+        file.suffix == ".jsonl"
+        and number == count
+        and count > 1
+        and exc.errors()[0]["type"] == "json_invalid"
+    )
 
 
 def _documents(file: Path) -> list[bytes]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from ..terminal import safe
 from .report import Comparison, EvalReport
 
 MAX_LISTED = 8
@@ -17,9 +18,10 @@ def _pct(value: float | None) -> str:
 def print_report(report: EvalReport, console: Console, *, details: bool = True) -> None:
     run = report.run
     console.print(
-        f"[bold]eval[/bold] prompt {run.prompt or '?'} v{run.prompt_version or '?'} "
-        f"({(run.prompt_sha256 or '')[:12]}) · model {run.model or '?'} · "
-        f"predictions {run.predictions} · gold {run.gold}"
+        f"[bold]eval[/bold] prompt {safe(run.prompt or '?')} v{safe(run.prompt_version or '?')} "
+        f"({safe((run.prompt_sha256 or '')[:12])}) · model {safe(run.model or '?')} · "
+        f"predictions {safe(run.predictions)} · gold {safe(run.gold)}",
+        highlight=False,
     )
     summary = Table(title="Scores", show_lines=False)
     for column in ("metric", "precision", "recall", "F1"):
@@ -37,7 +39,7 @@ def print_report(report: EvalReport, console: Console, *, details: bool = True) 
     fields.add_column("accuracy", justify="right")
     fields.add_column("pairs compared", justify="right")
     for name, field in report.fields.items():
-        fields.add_row(name, _pct(field.accuracy), str(field.compared))
+        fields.add_row(safe(name), _pct(field.accuracy), str(field.compared))
     console.print(fields)
     g = report.grounding
     console.print(
@@ -54,8 +56,8 @@ def print_report(report: EvalReport, console: Console, *, details: bool = True) 
         )
     for art in report.articles:
         articles.add_row(
-            art.id,
-            art.status,
+            safe(art.id),
+            safe(art.status),
             str(art.n_gold),
             str(art.n_pred),
             str(art.matched),
@@ -68,15 +70,15 @@ def print_report(report: EvalReport, console: Console, *, details: bool = True) 
         for art in report.articles:
             if not art.misses and not art.extras:
                 continue
-            console.print(f"[bold]{art.id}[/bold]")
+            console.print(f"[bold]{safe(art.id)}[/bold]", highlight=False)
             for label, claims in (("miss ", art.misses), ("extra", art.extras)):
                 for claim in claims[:MAX_LISTED]:
-                    console.print(f"  {label} {claim.statement}", highlight=False)
+                    console.print(f"  {label} {safe(claim.statement)}", highlight=False)
                 if len(claims) > MAX_LISTED:
                     console.print(f"  {label} … and {len(claims) - MAX_LISTED} more")
     for result in report.thresholds:
         mark = "[green]pass[/green]" if result.passed else "[red]FAIL[/red]"
-        console.print(f"{mark} {result.message}")
+        console.print(f"{mark} {safe(result.message)}", highlight=False)
 
 
 def print_comparison(comparison: Comparison, console: Console) -> None:
@@ -87,14 +89,17 @@ def print_comparison(comparison: Comparison, console: Console) -> None:
         colour = "" if not delta else ("green" if delta > 0 else "red")
         shown = "—" if delta is None else f"{delta:+.3f}"
         table.add_row(
-            name, _pct(old), _pct(new), f"[{colour}]{shown}[/{colour}]" if colour else shown
+            safe(name), _pct(old), _pct(new), f"[{colour}]{shown}[/{colour}]" if colour else shown
         )
     console.print(table)
     for art in comparison.articles:
         if not art.gained and not art.lost:
             continue
-        console.print(f"[bold]{art.id}[/bold] F1 {_pct(art.f1_old)} → {_pct(art.f1_new)}")
+        console.print(
+            f"[bold]{safe(art.id)}[/bold] F1 {_pct(art.f1_old)} → {_pct(art.f1_new)}",
+            highlight=False,
+        )
         for statement in art.gained:
-            console.print(f"  [green]+ gained[/green] {statement}", highlight=False)
+            console.print(f"  [green]+ gained[/green] {safe(statement)}", highlight=False)
         for statement in art.lost:
-            console.print(f"  [red]- lost[/red]   {statement}", highlight=False)
+            console.print(f"  [red]- lost[/red]   {safe(statement)}", highlight=False)

@@ -127,13 +127,15 @@ class Reply:
 
     @classmethod
     def broken_http(cls) -> Reply:
-        """A 200 whose body is not JSON at all (a proxy hiccup: worth retrying)."""
-        return cls(raw_body=b"upstream connect error or disconnect/reset before headers")
+        """A 200 that says JSON but whose body is cut off (a proxy hiccup): worth a retry."""
+        return cls(
+            raw_body=b'{"id": "chatcmpl-1", "choi', headers={"content-type": "application/json"}
+        )
 
     @classmethod
-    def html_page(cls) -> Reply:
-        """A 200 web page: the base URL points at a website, not an OpenAI-compatible API."""
-        return cls(raw_body=b"<!doctype html><html><body>Welcome</body></html>")
+    def html_page(cls, status: int = 200) -> Reply:
+        """A web page instead of an API answer: the URL is not an OpenAI-compatible endpoint."""
+        return cls(status=status, raw_body=b"<!DOCTYPE html><html><body>Welcome</body></html>")
 
 
 Responder = Callable[[ChatRequest], Reply]
@@ -410,8 +412,11 @@ class FakeOpenAI:
         if reply.drop:
             return None
         if reply.raw_body is not None:
-            kind = "text/html" if reply.raw_body.lstrip().startswith(b"<") else "text/plain"
-            return 200, reply.raw_body, {"content-type": kind}
+            return (
+                reply.status or 200,
+                reply.raw_body,
+                {"content-type": "text/html", **reply.headers},
+            )
         if reply.status != 200:
             error = {"error": {"message": reply.error or "error", "type": "fake", "code": None}}
             return _json_response(reply.status, error, reply.headers)
