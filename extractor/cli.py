@@ -186,6 +186,17 @@ def eval_(
         Path | None, typer.Option("--output", "-o", help="Save the predictions made now (JSONL).")
     ] = None,
     details: Annotated[bool, typer.Option(help="List each article's misses and extras.")] = True,
+    aliases: Annotated[
+        Path | None,
+        typer.Option(help="Source-name aliases [default: evals/aliases.toml when it exists]."),
+    ] = None,
+    judge: Annotated[
+        str | None,
+        typer.Option(
+            help="Let this model decide which claims state the same fact (same endpoint and "
+            "cache as extraction); the lexical rule is the default."
+        ),
+    ] = None,
     model: Model = None,
     base_url: BaseUrl = None,
     api_key: ApiKey = None,
@@ -205,6 +216,9 @@ def eval_(
     default_thresholds = Path("evals/thresholds.toml")
     if thresholds is None and default_thresholds.is_file():
         thresholds = default_thresholds
+    if aliases is None and Path("evals/aliases.toml").is_file():
+        aliases = Path("evals/aliases.toml")
+    pair_judge = None
     try:
         settings = None
         if predictions is None:
@@ -222,6 +236,8 @@ def eval_(
             raise ConfigError(
                 f"gold folder not found: {gold} (run from the project root or pass --gold)"
             )
+        if judge is not None:
+            pair_judge = _judge(judge, base_url, api_key, cache_dir, no_cache)
         result = evaluate(
             gold_dir=gold,
             predictions=predictions,
@@ -229,10 +245,15 @@ def eval_(
             output=output,
             thresholds=thresholds,
             baseline=compare_with,
+            aliases=aliases,
+            judge=pair_judge,
         )
         old = EvalReport.model_validate_json(compare_with.read_bytes()) if compare_with else None
     except (ConfigError, OSError, ValueError) as exc:
         raise _fail(str(exc)) from None
+    finally:
+        if pair_judge is not None:
+            pair_judge.close()
     console = Console(soft_wrap=True)
     print_report(result, console, details=details)
     if old is not None:
@@ -248,6 +269,22 @@ def eval_(
     if failed:
         typer.echo("error: thresholds missed: " + "; ".join(t.message for t in failed), err=True)
         raise typer.Exit(1)
+
+
+def _judge(
+    model: str, base_url: str | None, api_key: str | None, cache_dir: Path | None, no_cache: bool
+) -> Any:
+    from .evaluation.judge import Judge
+    from .settings import Settings
+
+    settings = Settings.from_env(base_url=base_url, api_key=api_key, cache_dir=cache_dir)
+    key = settings.api_key.get_secret_value() if settings.api_key else None
+    return Judge(
+        model,
+        base_url=settings.endpoint,
+        api_key=key,
+        cache_dir=None if no_cache or not settings.use_cache else settings.cache_dir,
+    )
 
 
 def _open_cache(cache_dir: Path | None) -> Any:

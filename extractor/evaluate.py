@@ -7,6 +7,8 @@ from pathlib import Path
 from .articles import Article
 from .evaluation import EvalReport, check, load_records, load_thresholds, score
 from .evaluation.report import RunInfo
+from .evaluation.scoring import PairJudge
+from .evaluation.sources import SourceNames
 from .pipeline import Extractor
 from .schemas import ArticleResult
 from .settings import Settings
@@ -61,15 +63,18 @@ def evaluate(
     output: Path | None = None,
     thresholds: Path | None = None,
     baseline: Path | None = None,
+    aliases: Path | None = None,
+    judge: PairJudge | None = None,
 ) -> EvalReport:
     gold = load_records(gold_dir)
+    names = SourceNames.from_file(aliases) if aliases is not None else SourceNames()
     if predictions is not None:
         preds = load_records(predictions)
         source = str(predictions)
     else:
         preds = predict_gold(settings or Settings.from_env().resolved(), gold, output)
         source = str(output) if output else "(extracted now)"
-    report = score(preds, gold)
+    report = score(preds, gold, names=names, judge=judge)
     report.run = run_info(preds, source, str(gold_dir))
     if thresholds is not None:
         base = EvalReport.model_validate_json(baseline.read_bytes()) if baseline else None

@@ -1,0 +1,57 @@
+"""Decontextualisation: does a statement stand on its own, as the guideline asks?
+
+Two measures. Over matched pairs: of the content words the gold statement adds beyond its own
+quote (the context an annotator had to bring in: who, where, which election), the share the
+predicted statement also has. Over predicted claims: the share whose statement still leans on
+context, with a pronoun or "the group" a reader cannot resolve.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_WORD = re.compile(r"\w+")
+STOPWORDS = frozenset(
+    """a an the of in on at to for from by with and or but as is are was were be been being has
+    have had that this these those it its which who whom whose what when where while than then
+    there their they them he she his her we our you your i not no also after before since during
+    about over under into out up down more most some any all each said says say according""".split()  # noqa: SIM905
+)
+UNRESOLVED = re.compile(
+    r"^\s*(?:he|she|they|this|these|those)\b"  # opens on a pronoun: who?
+    r"|\b(?:we|our|ours|me|my)\b"  # first person: the speaker is not named
+    r"|\bthe (?:group|organi[sz]ation|ngo|committee|agency|body|movement|party)\b"
+    r"(?!\s+(?:for|of|in|on|against|to)\b)",  # "the Committee for ..." is a name
+    re.IGNORECASE,
+)
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=131072)
+def content_words(text: str) -> frozenset[str]:
+    return frozenset(w for w in _WORD.findall(_fold(text)) if w not in STOPWORDS)
+
+
+def added_context(gold_statement: str, gold_quote: str) -> frozenset[str]:
+    """Content words of the gold statement that its quote does not contain."""
+    return content_words(gold_statement) - content_words(gold_quote)
+
+
+def context_kept(pred_statement: str, gold_statement: str, gold_quote: str) -> float | None:
+    """Share of the gold's added context the prediction has; None when the gold adds none."""
+    added = added_context(gold_statement, gold_quote)
+    if not added:
+        return None
+    return len(added & content_words(pred_statement)) / len(added)
+
+
+@lru_cache(maxsize=131072)
+def unresolved(statement: str) -> bool:
+    """A pronoun or "the group"-style reference: the statement needs its article to be read."""
+    return UNRESOLVED.search(statement) is not None
