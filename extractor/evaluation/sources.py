@@ -29,6 +29,9 @@ _PAREN = re.compile(r"\(([^)]*)\)")
 _NON_WORD = re.compile(r"[^\w\s]")
 _LEADING = {"the", "a", "an"}
 _FILLER = {"of", "for", "in", "the", "a", "an", "on", "to"}
+# Words that describe a source rather than name it, dropped when they lead a name
+# ("the NGO Foro Penal", "human rights group Foro Penal") and something is left.
+_DESCRIPTORS = {"ngo", "human", "rights", "group", "organization", "organisation", "watchdog"}
 _JOINT = re.compile(r"\s+(?:and|&)\s+|\s*,\s*")
 
 
@@ -76,8 +79,12 @@ class SourceNames:
         folded = _fold(name or "")
         inner = [normalize_name(m) for m in _PAREN.findall(folded)]
         plain = normalize_name(_PAREN.sub(" ", folded))
+        words = plain.split()
+        while words and words[0] in _DESCRIPTORS:
+            words = words[1:]
+        named = " ".join(words)
         out = []
-        for variant in [plain, *inner]:
+        for variant in [plain, *inner, *([named] if named else [])]:
             for v in (variant, self._canonical.get(variant, variant)):
                 if v not in out:
                     out.append(v)
