@@ -29,13 +29,15 @@ UNRESOLVED = re.compile(
 
 
 def _fold(text: str) -> str:
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @lru_cache(maxsize=131072)
 def content_words(text: str) -> frozenset[str]:
-    return frozenset(w for w in _WORD.findall(_fold(text)) if w not in STOPWORDS)
+    return frozenset(_WORD.findall(_fold(text))) - STOPWORDS
 
 
 def added_context(gold_statement: str, gold_quote: str) -> frozenset[str]:

@@ -148,6 +148,54 @@ def field_agreement(field: str, p: Claim, g: Claim, names: SourceNames = DEFAULT
     return getattr(p, field) == getattr(g, field)
 
 
+# Which claims state a field: all quantity fields go with the quantity, every claim has a
+# source, `disputed` counts only when true.
+_PRESENCE_KEY = {
+    "value": 0,
+    "qualifier": 0,
+    "unit": 0,
+    "quantity": 0,
+    "attributed_quantity": 0,
+    "source": 1,
+    "date": 2,
+    "location": 3,
+    "disputed": 4,
+}
+
+
+def _presence(claims: Sequence[Claim]) -> tuple[int, int, int, int, int]:
+    return (
+        sum(c.quantity is not None for c in claims),
+        len(claims),
+        sum(c.date is not None for c in claims),
+        sum(c.location is not None for c in claims),
+        sum(c.disputed for c in claims),
+    )
+
+
+def _agreements(p: Claim, g: Claim, names: SourceNames) -> dict[str, bool]:
+    """For a matched pair, every field both state and agree on (what `field_agreement` says,
+    computed at once)."""
+    out: dict[str, bool] = {}
+    pq, gq = p.quantity, g.quantity
+    same_source = names.same(p.source.name, g.source.name)
+    out["source"] = same_source
+    if pq is not None and gq is not None:
+        value = quantity_key(p) == quantity_key(g)
+        qualifier = pq.qualifier == gq.qualifier
+        out["value"], out["qualifier"] = value, qualifier
+        out["unit"] = _same_text(pq.unit, gq.unit)
+        out["quantity"] = value and qualifier
+        out["attributed_quantity"] = value and qualifier and same_source
+    if p.date is not None and g.date is not None:
+        out["date"] = p.date == g.date
+    if p.location is not None and g.location is not None:
+        out["location"] = _same_text(p.location, g.location)
+    if p.disputed and g.disputed:
+        out["disputed"] = True
+    return out
+
+
 def _compound(allowed: np.ndarray, golds: Sequence[Claim]) -> int:
     """Predictions allowed to match two or more gold claims that do not match each other."""
     several = np.flatnonzero(allowed.sum(axis=1) >= 2)
@@ -177,15 +225,13 @@ def score_article(
     if judge is not None and preds and golds:
         judged = _judge(judge, preds, golds, pred_spans, gold.text or "", judge_log)
     pairs, scores, allowed = match_pairs(preds, golds, pred_spans, judged)
-    counts = {f: Counts(tp=0, n_pred=0, n_gold=0) for f in (*FIELDS, *QUANTITY_METRICS)}
-    for f, c in counts.items():
-        c["n_pred"] = sum(has_field(f, x) for x in preds)
-        c["n_gold"] = sum(has_field(f, x) for x in golds)
+    n_pred, n_gold = _presence(preds), _presence(golds)
+    counts = {f: Counts(tp=0, n_pred=n_pred[k], n_gold=n_gold[k]) for f, k in _PRESENCE_KEY.items()}
     context_sum, context_pairs, iou_sum = 0.0, 0, 0.0
     for i, j, _ in pairs:
         p, g = preds[i], golds[j]
-        for f, c in counts.items():
-            c["tp"] += bool(has_field(f, p) and has_field(f, g) and field_agreement(f, p, g, names))
+        for f, agree in _agreements(p, g, names).items():
+            counts[f]["tp"] += agree
         kept = context_kept(p.statement, g.statement, g.evidence.quote)
         if kept is not None:
             context_sum += kept
@@ -243,6 +289,7 @@ def _judge(
         [features(c.statement) for c in golds],
         pred_spans,
         spans(golds),
+        any_overlap=True,
     )
     candidates = np.argwhere((scores.evidence > 0) & (scores.text >= JUDGE_TEXT_MIN))
     decided = np.zeros_like(scores.rules)

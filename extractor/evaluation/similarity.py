@@ -27,9 +27,11 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
 
 from ..schemas import Claim
 
@@ -49,11 +51,7 @@ _NUMBER_WORDS = {
     )
     if i >= 2  # "one" is mostly a pronoun ("one of the ..."); zero never a count here
 }
-_NEGATION = re.compile(
-    r"\b(?:not|no|never|none|nobody|nothing|neither|nor|cannot)\b|n[’']t\b", re.IGNORECASE
-)
-_CAPITALISED = re.compile(r"\b[A-Z][\w’'.-]*")
-_WORD = re.compile(r"\w+")
+_CAPITALISED = re.compile(r"\b[A-Z]\w*")  # "Venezuela's" -> "Venezuela"
 NOT_ACTORS = set(
     """a an the in on at it its this that these those there their they he she we our his her
     according after before despite since during some many more most about over nearly almost
@@ -65,13 +63,15 @@ NOT_ACTORS = set(
 
 
 def _fold(text: str) -> str:
+    """Case and accents folded ("Nicolás" = "nicolas")."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-@dataclass(frozen=True, slots=True)
-class Features:
-    """What the rule reads from one statement, computed once per claim."""
+class Features(NamedTuple):
+    """What the rule reads from one statement, computed once per statement."""
 
     text: str  # folded words, sorted (token_sort / token_set compare these)
     numbers: frozenset[float]  # counts: every number that is not a year
@@ -80,27 +80,45 @@ class Features:
     actors: frozenset[str]
 
 
-@lru_cache(maxsize=131072)
+_NEGATIONS = frozenset(
+    ("not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "cannot")
+)
+_DIGIT = re.compile(r"\d")
+
+
+@lru_cache(maxsize=262144)
 def features(statement: str) -> Features:
-    numbers = {
-        float(m.group(1).replace(",", "") + (f".{m.group(2)}" if m.group(2) else ""))
-        for m in _NUMBER.finditer(statement)
-    }
-    words = _WORD.findall(_fold(statement))
-    numbers.update(_NUMBER_WORDS[w] for w in words if w in _NUMBER_WORDS)
+    words = default_process(statement).split()  # rapidfuzz: lower-cased, punctuation to spaces
+    numbers = (
+        {
+            float(m.group(1).replace(",", "") + (f".{m.group(2)}" if m.group(2) else ""))
+            for m in _NUMBER.finditer(statement)
+        }
+        if _DIGIT.search(statement)
+        else set()
+    )
+    unique = set(words)
+    if not unique.isdisjoint(_NUMBER_WORDS):
+        numbers.update(_NUMBER_WORDS[w] for w in unique & _NUMBER_WORDS.keys())
+    negations = sum(map(_NEGATIONS.__contains__, words))
+    if "n't" in statement or "n’t" in statement:
+        negations += statement.count("n't") + statement.count("n’t")
     actors = set()
-    for match in _CAPITALISED.finditer(statement):
-        word = _fold(match.group()).rstrip(".").removesuffix("'s").removesuffix("’s")
-        if word and word not in NOT_ACTORS:
-            actors.add(word[:5])  # "Venezuela" and "Venezuelan" are one actor
+    for word in _CAPITALISED.findall(statement):
+        folded = word.lower() if word.isascii() else _fold(word)
+        if folded not in NOT_ACTORS:
+            actors.add(folded[:5])  # "Venezuela" and "Venezuelan" are one actor
     years = {n for n in numbers if n.is_integer() and 1900 <= n <= 2100}
     return Features(
-        text=" ".join(sorted(words)),
-        numbers=frozenset(numbers - years),
-        years=frozenset(years),
-        negations=len(_NEGATION.findall(statement)),
-        actors=frozenset(actors),
+        " ".join(sorted(words)),
+        frozenset(numbers - years) if numbers else _EMPTY,
+        frozenset(years) if years else _EMPTY,
+        negations,
+        frozenset(actors),
     )
+
+
+_EMPTY: frozenset = frozenset()
 
 
 def _bits(sets: list[frozenset], table: dict) -> np.ndarray:
@@ -115,13 +133,21 @@ def _bits(sets: list[frozenset], table: dict) -> np.ndarray:
     return np.array(masks, dtype=dtype)
 
 
-def text_matrix(p: Sequence[Features], g: Sequence[Features]) -> np.ndarray:
+def text_similarity(a: Features, b: Features) -> float:
     """Mean of token_sort_ratio (word order free) and token_set_ratio (one side may add
     context) on folded words, 0..1."""
-    a, b = [f.text for f in p], [f.text for f in g]
-    sort = process.cdist(a, b, scorer=fuzz.ratio, dtype=np.float32)  # texts are pre-sorted
-    tset = process.cdist(a, b, scorer=fuzz.token_set_ratio, dtype=np.float32)
-    return (sort + tset) / 200.0
+    if a.text == b.text:
+        return 1.0
+    return (fuzz.ratio(a.text, b.text) + fuzz.token_set_ratio(a.text, b.text)) / 200.0
+
+
+def text_matrix(p: Sequence[Features], g: Sequence[Features], where: np.ndarray) -> np.ndarray:
+    """Text similarity of the pairs in `where` (0 elsewhere): the costly part of the rule, so
+    it is only computed for pairs that already pass the cheap ones."""
+    out = np.zeros(where.shape, dtype=np.float64)
+    for i, j in zip(*np.nonzero(where), strict=True):
+        out[i, j] = text_similarity(p[i], g[j])
+    return out
 
 
 def rule_matrix(p: Sequence[Features], g: Sequence[Features]) -> np.ndarray:
@@ -167,7 +193,8 @@ def spans(claims: Sequence[Claim]) -> list[Span]:
 
 @dataclass(slots=True)
 class PairScores:
-    """Per-pair matrices of one article, shape (len(preds), len(golds))."""
+    """Per-pair matrices of one article, shape (len(preds), len(golds)). `text` is computed
+    only where the other rules pass (and, for a judge, wherever the spans overlap)."""
 
     text: np.ndarray
     evidence: np.ndarray
@@ -183,11 +210,19 @@ class PairScores:
 
 
 def pair_scores(
-    p: Sequence[Features], g: Sequence[Features], p_spans: Sequence[Span], g_spans: Sequence[Span]
+    p: Sequence[Features],
+    g: Sequence[Features],
+    p_spans: Sequence[Span],
+    g_spans: Sequence[Span],
+    *,
+    any_overlap: bool = False,
 ) -> PairScores:
-    return PairScores(
-        text=text_matrix(p, g), evidence=iou_matrix(p_spans, g_spans), rules=rule_matrix(p, g)
-    )
+    """Scores of every pair; `any_overlap` computes text for every pair whose spans overlap
+    at all (the judge's candidates), not only for those the rule could allow."""
+    evidence = iou_matrix(p_spans, g_spans)
+    rules = rule_matrix(p, g)
+    where = evidence > 0 if any_overlap else rules & (evidence >= EVIDENCE_MIN)
+    return PairScores(text=text_matrix(p, g, where), evidence=evidence, rules=rules)
 
 
 def quantity_key(claim: Claim) -> tuple[float | None, float | None, float | None] | None:
