@@ -141,3 +141,25 @@ def test_thresholds_fail_the_rules_baseline_padded_with_every_other_sentence(
     padded = degrade.add_to(rules, degrade.every_other_sentence(GOLD))
     results = check(_score(padded), load_thresholds(ROOT / "evals/thresholds.toml"))
     assert not all(r.passed for r in results)
+
+
+def test_field_counts_and_the_per_pair_field_check_agree_on_every_matched_pair() -> None:
+    from extractor.evaluation.scoring import (
+        FIELDS,
+        QUANTITY_METRICS,
+        _agreements,
+        field_agreement,
+        has_field,
+    )
+
+    for name in ("a", "b"):
+        predictions = load_records(ROOT / "evals/annotations" / name)
+        for art in _score(predictions).articles:
+            for m in art.matches:
+                p, g = predictions[art.id].claims[m["pred"]], GOLD[art.id].claims[m["gold"]]
+                counted = _agreements(p, g, NAMES)
+                for field in (*FIELDS, *QUANTITY_METRICS):
+                    both = has_field(field, p) and has_field(field, g)
+                    assert (field in counted) == both, field
+                    if both:
+                        assert counted[field] == field_agreement(field, p, g, NAMES), field
