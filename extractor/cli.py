@@ -210,8 +210,9 @@ def eval_(
     from rich.console import Console
 
     from .evaluate import evaluate
-    from .evaluation import EvalReport, compare
+    from .evaluation import compare
     from .evaluation.render import print_comparison, print_report
+    from .evaluation.report import load_report
 
     default_thresholds = Path("evals/thresholds.toml")
     if thresholds is None and default_thresholds.is_file():
@@ -248,7 +249,7 @@ def eval_(
             aliases=aliases,
             judge=pair_judge,
         )
-        old = EvalReport.model_validate_json(compare_with.read_bytes()) if compare_with else None
+        old = load_report(compare_with) if compare_with else None
     except (ConfigError, OSError, ValueError) as exc:
         raise _fail(str(exc)) from None
     finally:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .articles import Article
 from .evaluation import EvalReport, check, load_records, load_thresholds, score
-from .evaluation.report import RunInfo
+from .evaluation.report import RunInfo, load_report
 from .evaluation.scoring import PairJudge
 from .evaluation.sources import SourceNames
 from .pipeline import Extractor
@@ -77,6 +77,6 @@ def evaluate(
     report = score(preds, gold, names=names, judge=judge)
     report.run = run_info(preds, source, str(gold_dir))
     if thresholds is not None:
-        base = EvalReport.model_validate_json(baseline.read_bytes()) if baseline else None
+        base = load_report(baseline) if baseline else None
         report.thresholds = check(report, load_thresholds(thresholds), base)
     return report

@@ -110,3 +110,29 @@ def test_bad_predictions_path_is_a_usage_error(tmp_path: Path) -> None:
     result = _eval("--predictions", tmp_path / "missing.jsonl", tmp_path=tmp_path)
     assert result.returncode == 2
     assert "not found" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_comparing_with_a_report_of_another_scorer_says_to_re_create_it(tmp_path: Path) -> None:
+    old = tmp_path / "old.json"
+    prf = {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+    old.write_text(json.dumps({"micro": prf, "macro": prf, "strict_quantity": prf}))
+    result = _eval("--predictions", "evals/gold", "--compare", old, tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert "is not a report of this scorer" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_summary_lists_every_quality_metric(tmp_path: Path) -> None:
+    result = _eval("--predictions", "evals/annotations/b", "--no-details", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for name in (
+        "quantities (value + qualifier)",
+        "attributed quantities (+ source)",
+        "field disputed = true",
+        "decontextualisation.context_kept",
+        "decontextualisation.unresolved",
+        "evidence.iou",
+        "hallucinations.share",
+        "compound.share",
+        "re-grounded",
+    ):
+        assert name in result.stdout, name

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field
 from typing_extensions import TypedDict  # pydantic needs this one on Python < 3.12
 
+from ..errors import ConfigError
 from ..schemas import Claim
 
 
@@ -158,6 +160,19 @@ class EvalReport(BaseModel):
         for name, value in self.grounding.items():
             flat[f"grounding.{name}"] = value
         return flat
+
+
+def load_report(path: Path) -> EvalReport:
+    """A JSON report written by `extractor eval --report`, or a ConfigError that says why not."""
+    try:
+        return EvalReport.model_validate_json(path.read_bytes())
+    except OSError as exc:
+        raise ConfigError(f"cannot read report {path}: {exc}") from None
+    except ValidationError:
+        raise ConfigError(
+            f"{path} is not a report of this scorer (an older version wrote it?); re-create it "
+            "with `extractor eval --report` before comparing"
+        ) from None
 
 
 def score_rows(report: EvalReport) -> list[tuple[str, PRF]]:
