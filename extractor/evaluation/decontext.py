@@ -9,10 +9,12 @@ context, with a pronoun or "the group" a reader cannot resolve.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
-_WORD = re.compile(r"\w+")
+from rapidfuzz.utils import default_process
+
+from .similarity import _fold
+
 STOPWORDS = frozenset(
     """a an the of in on at to for from by with and or but as is are was were be been being has
     have had that this these those it its which who whom whose what when where while than then
@@ -24,20 +26,13 @@ UNRESOLVED = re.compile(
     r"|\b(?:we|our|ours|me|my)\b"  # first person: the speaker is not named
     r"|\bthe (?:group|organi[sz]ation|ngo|committee|agency|body|movement|party)\b"
     r"(?!\s+(?:for|of|in|on|against|to)\b)",  # "the Committee for ..." is a name
-    re.IGNORECASE,
-)
+)  # matched against the lower-cased statement
 
 
-def _fold(text: str) -> str:
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=262144)
 def content_words(text: str) -> frozenset[str]:
-    return frozenset(_WORD.findall(_fold(text))) - STOPWORDS
+    folded = text if text.isascii() else _fold(text)  # "Nicolás" = "Nicolas"
+    return frozenset(default_process(folded).split()) - STOPWORDS
 
 
 def added_context(gold_statement: str, gold_quote: str) -> frozenset[str]:
@@ -47,13 +42,15 @@ def added_context(gold_statement: str, gold_quote: str) -> frozenset[str]:
 
 def context_kept(pred_statement: str, gold_statement: str, gold_quote: str) -> float | None:
     """Share of the gold's added context the prediction has; None when the gold adds none."""
+    if gold_statement == gold_quote:
+        return None
     added = added_context(gold_statement, gold_quote)
     if not added:
         return None
     return len(added & content_words(pred_statement)) / len(added)
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=262144)
 def unresolved(statement: str) -> bool:
     """A pronoun or "the group"-style reference: the statement needs its article to be read."""
-    return UNRESOLVED.search(statement) is not None
+    return UNRESOLVED.search(statement.lower()) is not None

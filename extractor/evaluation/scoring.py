@@ -18,7 +18,7 @@ from ..grounding import NormalizedText, align
 from ..schemas import ArticleResult, Claim
 from .decontext import context_kept, unresolved
 from .report import PRF, ArticleScore, Counts, EvalReport, FieldScore, JudgeInfo, Match
-from .similarity import PairScores, Span, features, pair_scores, quantity_key, spans
+from .similarity import PairScores, Span, pair_scores, quantity_key, spans
 from .sources import DEFAULT, SourceNames, normalize_name
 
 FIELDS = ("value", "qualifier", "unit", "source", "date", "location", "disputed")
@@ -71,8 +71,8 @@ def match_pairs(
     from scipy.optimize import linear_sum_assignment  # only the scorer needs scipy
 
     scores = pair_scores(
-        [features(c.statement) for c in preds],
-        [features(c.statement) for c in golds],
+        [c.statement for c in preds],
+        [c.statement for c in golds],
         pred_spans if pred_spans is not None else spans(preds),
         spans(golds),
     )
@@ -164,13 +164,13 @@ _PRESENCE_KEY = {
 
 
 def _presence(claims: Sequence[Claim]) -> tuple[int, int, int, int, int]:
-    return (
-        sum(c.quantity is not None for c in claims),
-        len(claims),
-        sum(c.date is not None for c in claims),
-        sum(c.location is not None for c in claims),
-        sum(c.disputed for c in claims),
-    )
+    quantity = date = location = disputed = 0
+    for c in claims:
+        quantity += c.quantity is not None
+        date += c.date is not None
+        location += c.location is not None
+        disputed += c.disputed
+    return quantity, len(claims), date, location, disputed
 
 
 def _agreements(p: Claim, g: Claim, names: SourceNames) -> dict[str, bool]:
@@ -285,8 +285,8 @@ def _judge(
 ) -> np.ndarray:
     """The judge's decision on candidate pairs (same place, loosely alike statements)."""
     scores = pair_scores(
-        [features(c.statement) for c in preds],
-        [features(c.statement) for c in golds],
+        [c.statement for c in preds],
+        [c.statement for c in golds],
         pred_spans,
         spans(golds),
         any_overlap=True,
@@ -328,10 +328,13 @@ def score(
     n_pred = sum(a.n_pred for a in articles)
     n_gold = sum(a.n_gold for a in articles)
     macro = [a.claims for a in articles] or [_prf(0, 0, 0)]
-    totals = {
-        f: {k: sum(a.fields[f][k] for a in articles) for k in ("tp", "n_pred", "n_gold")}
-        for f in (*FIELDS, *QUANTITY_METRICS)
-    }
+    totals = {f: {"tp": 0, "n_pred": 0, "n_gold": 0} for f in (*FIELDS, *QUANTITY_METRICS)}
+    for a in articles:
+        for f, c in a.fields.items():
+            total = totals[f]
+            total["tp"] += c["tp"]
+            total["n_pred"] += c["n_pred"]
+            total["n_gold"] += c["n_gold"]
     alignment = {k: sum(a.alignment[k] for a in articles) for k in ("exact", "fuzzy", "none")}
     context_pairs = sum(a.context_pairs for a in articles)
     unresolved_n = sum(a.unresolved for a in articles)

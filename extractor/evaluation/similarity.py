@@ -52,7 +52,7 @@ _NUMBER_WORDS = {
     if i >= 2  # "one" is mostly a pronoun ("one of the ..."); zero never a count here
 }
 _CAPITALISED = re.compile(r"\b[A-Z]\w*")  # "Venezuela's" -> "Venezuela"
-NOT_ACTORS = set(
+NOT_ACTORS = frozenset(
     """a an the in on at it its this that these those there their they he she we our his her
     according after before despite since during some many more most about over nearly almost
     as by for of with while but and or if when what who which where why how is are was were
@@ -75,7 +75,7 @@ class Features(NamedTuple):
 
     text: str  # folded words, sorted (token_sort / token_set compare these)
     numbers: frozenset[float]  # counts: every number that is not a year
-    years: frozenset[float]
+    all_numbers: frozenset[float]  # counts and years
     negations: int
     actors: frozenset[str]
 
@@ -83,54 +83,45 @@ class Features(NamedTuple):
 _NEGATIONS = frozenset(
     ("not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "cannot")
 )
-_DIGIT = re.compile(r"\d")
 
 
 @lru_cache(maxsize=262144)
 def features(statement: str) -> Features:
-    words = default_process(statement).split()  # rapidfuzz: lower-cased, punctuation to spaces
-    numbers = (
-        {
-            float(m.group(1).replace(",", "") + (f".{m.group(2)}" if m.group(2) else ""))
-            for m in _NUMBER.finditer(statement)
-        }
-        if _DIGIT.search(statement)
-        else set()
-    )
+    # rapidfuzz's default_process: lower-cased, punctuation to spaces; accents folded first
+    words = default_process(statement if statement.isascii() else _fold(statement)).split()
+    numbers = {
+        float(m.group(1).replace(",", "") + (f".{m.group(2)}" if m.group(2) else ""))
+        for m in _NUMBER.finditer(statement)
+    }
     unique = set(words)
     if not unique.isdisjoint(_NUMBER_WORDS):
         numbers.update(_NUMBER_WORDS[w] for w in unique & _NUMBER_WORDS.keys())
     negations = sum(map(_NEGATIONS.__contains__, words))
     if "n't" in statement or "n’t" in statement:
         negations += statement.count("n't") + statement.count("n’t")
-    actors = set()
-    for word in _CAPITALISED.findall(statement):
-        folded = word.lower() if word.isascii() else _fold(word)
-        if folded not in NOT_ACTORS:
-            actors.add(folded[:5])  # "Venezuela" and "Venezuelan" are one actor
-    years = {n for n in numbers if n.is_integer() and 1900 <= n <= 2100}
+    names = _CAPITALISED.findall(statement)
+    folded = set(map(str.lower, names)) if statement.isascii() else {_fold(w) for w in names}
+    actors = {w[:5] for w in folded - NOT_ACTORS}  # "Venezuela" and "Venezuelan" are one actor
+    if not numbers:
+        return Features(" ".join(sorted(words)), _EMPTY, _EMPTY, negations, frozenset(actors))
+    counts = frozenset(n for n in numbers if not (n.is_integer() and 1900 <= n <= 2100))
     return Features(
-        " ".join(sorted(words)),
-        frozenset(numbers - years) if numbers else _EMPTY,
-        frozenset(years) if years else _EMPTY,
-        negations,
-        frozenset(actors),
+        " ".join(sorted(words)), counts, frozenset(numbers), negations, frozenset(actors)
     )
 
 
 _EMPTY: frozenset = frozenset()
 
 
-def _bits(sets: list[frozenset], table: dict) -> np.ndarray:
-    """Each set as a bitmask over the values seen in this article (object ints if > 63)."""
-    masks = []
-    for values in sets:
-        mask = 0
-        for v in values:
-            mask |= 1 << table.setdefault(v, len(table))
-        masks.append(mask)
-    dtype = np.int64 if len(table) < 63 else object
-    return np.array(masks, dtype=dtype)
+def rules_agree(a: Features, b: Features) -> bool:
+    """Rules 1–3: numbers, polarity, actors."""
+    na, nb = a.all_numbers, b.all_numbers
+    return (
+        (na <= nb or nb <= na)
+        and bool(a.numbers) == bool(b.numbers)
+        and a.negations % 2 == b.negations % 2
+        and (not a.actors or not b.actors or not a.actors.isdisjoint(b.actors))
+    )
 
 
 def text_similarity(a: Features, b: Features) -> float:
@@ -141,50 +132,24 @@ def text_similarity(a: Features, b: Features) -> float:
     return (fuzz.ratio(a.text, b.text) + fuzz.token_set_ratio(a.text, b.text)) / 200.0
 
 
-def text_matrix(p: Sequence[Features], g: Sequence[Features], where: np.ndarray) -> np.ndarray:
-    """Text similarity of the pairs in `where` (0 elsewhere): the costly part of the rule, so
-    it is only computed for pairs that already pass the cheap ones."""
-    out = np.zeros(where.shape, dtype=np.float64)
-    for i, j in zip(*np.nonzero(where), strict=True):
-        out[i, j] = text_similarity(p[i], g[j])
-    return out
-
-
-def rule_matrix(p: Sequence[Features], g: Sequence[Features]) -> np.ndarray:
-    """Rules 1–3 for every pair: numbers, polarity, actors."""
-    numbers: dict = {}
-    pn = _bits([f.numbers | f.years for f in p], numbers)[:, None]
-    gn = _bits([f.numbers | f.years for f in g], numbers)[None, :]
-    subset = ((pn & ~gn) == 0) | ((gn & ~pn) == 0)
-    p_counts = np.array([bool(f.numbers) for f in p])[:, None]
-    g_counts = np.array([bool(f.numbers) for f in g])[None, :]
-    number_ok = subset & (p_counts == g_counts)
-    polarity_ok = (
-        (np.array([f.negations % 2 for f in p])[:, None])
-        == (np.array([f.negations % 2 for f in g])[None, :])
-    )
-    actors: dict = {}
-    pa, ga = _bits([f.actors for f in p], actors), _bits([f.actors for f in g], actors)
-    pa, ga = pa[:, None], ga[None, :]
-    actors_ok = (pa == 0) | (ga == 0) | ((pa & ga) != 0)
-    return np.asarray(number_ok & polarity_ok & actors_ok, dtype=bool)
-
-
 Span = tuple[int | None, int | None]
+
+
+def _span_array(spans: Sequence[Span]) -> np.ndarray:
+    return np.array(
+        [(s, e) if s is not None and e is not None else (-1, -1) for s, e in spans],
+        dtype=np.float64,
+    ).reshape(-1, 2)
 
 
 def iou_matrix(p: Sequence[Span], g: Sequence[Span]) -> np.ndarray:
     """Intersection over union of character spans; 0 where a span is missing."""
-    ps = np.array([s if s is not None and e is not None else -1 for s, e in p], dtype=np.float64)
-    pe = np.array([e if s is not None and e is not None else -1 for s, e in p], dtype=np.float64)
-    gs = np.array([s if s is not None and e is not None else -1 for s, e in g], dtype=np.float64)
-    ge = np.array([e if s is not None and e is not None else -1 for s, e in g], dtype=np.float64)
-    inter = np.minimum(pe[:, None], ge[None, :]) - np.maximum(ps[:, None], gs[None, :])
-    inter = np.clip(inter, 0, None)
-    union = (pe - ps)[:, None] + (ge - gs)[None, :] - inter
-    valid = (ps >= 0)[:, None] & (gs >= 0)[None, :] & (union > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(valid, inter / np.where(union > 0, union, 1), 0.0)
+    pa, ga = _span_array(p), _span_array(g)
+    ps, pe, gs, ge = pa[:, :1], pa[:, 1:], ga[:, 0], ga[:, 1]
+    inter = np.clip(np.minimum(pe, ge) - np.maximum(ps, gs), 0, None)
+    union = (pe - ps) + (ge - gs) - inter
+    valid = (ps >= 0) & (gs >= 0) & (union > 0)
+    return np.where(valid, inter / np.where(union > 0, union, 1), 0.0)
 
 
 def spans(claims: Sequence[Claim]) -> list[Span]:
@@ -193,8 +158,8 @@ def spans(claims: Sequence[Claim]) -> list[Span]:
 
 @dataclass(slots=True)
 class PairScores:
-    """Per-pair matrices of one article, shape (len(preds), len(golds)). `text` is computed
-    only where the other rules pass (and, for a judge, wherever the spans overlap)."""
+    """Per-pair matrices of one article, shape (len(preds), len(golds)); `rules` and `text`
+    are False / 0 where they were not computed (see `pair_scores`)."""
 
     text: np.ndarray
     evidence: np.ndarray
@@ -210,19 +175,36 @@ class PairScores:
 
 
 def pair_scores(
-    p: Sequence[Features],
-    g: Sequence[Features],
+    p: Sequence[str],
+    g: Sequence[str],
     p_spans: Sequence[Span],
     g_spans: Sequence[Span],
     *,
     any_overlap: bool = False,
 ) -> PairScores:
-    """Scores of every pair; `any_overlap` computes text for every pair whose spans overlap
-    at all (the judge's candidates), not only for those the rule could allow."""
+    """Scores of every pair of statements. Rules and text are computed only where the spans
+    overlap enough to allow a match (the other pairs can never match), or with `any_overlap`
+    wherever they overlap at all (the judge's candidates). Identical statements agree on every
+    rule and have text similarity 1 without being read."""
     evidence = iou_matrix(p_spans, g_spans)
-    rules = rule_matrix(p, g)
-    where = evidence > 0 if any_overlap else rules & (evidence >= EVIDENCE_MIN)
-    return PairScores(text=text_matrix(p, g, where), evidence=evidence, rules=rules)
+    where = evidence > 0 if any_overlap else evidence >= EVIDENCE_MIN
+    rows, cols = where.nonzero()
+    agrees, texts = [], []
+    for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
+        a, b = p[i], g[j]
+        if a == b:
+            agrees.append(True)
+            texts.append(1.0)
+            continue
+        fa, fb = features(a), features(b)
+        agree = rules_agree(fa, fb)
+        agrees.append(agree)
+        texts.append(text_similarity(fa, fb) if agree or any_overlap else 0.0)
+    text = np.zeros(evidence.shape)
+    rules = np.zeros(evidence.shape, dtype=bool)
+    text[rows, cols] = texts
+    rules[rows, cols] = agrees
+    return PairScores(text=text, evidence=evidence, rules=rules)
 
 
 def quantity_key(claim: Claim) -> tuple[float | None, float | None, float | None] | None:
