@@ -21,12 +21,12 @@ STOPWORDS = frozenset(
     there their they them he she his her we our you your i not no also after before since during
     about over under into out up down more most some any all each said says say according""".split()  # noqa: SIM905
 )
-UNRESOLVED = re.compile(
-    r"^\s*(?:he|she|they|this|these|those)\b"  # opens on a pronoun: who?
-    r"|\b(?:we|our|ours|me|my)\b"  # first person: the speaker is not named
-    r"|\bthe (?:group|organi[sz]ation|ngo|committee|agency|body|movement|party)\b"
-    r"(?!\s+(?:for|of|in|on|against|to)\b)",  # "the Committee for ..." is a name
-)  # matched against the lower-cased statement
+_OPENING = ("he ", "she ", "they ", "this ", "these ", "those ")  # opens on a pronoun: who?
+_FIRST_PERSON = frozenset(("we", "our", "ours", "me", "my"))  # the speaker is not named
+_THE_GROUP = re.compile(
+    r"\bthe (?:group|organi[sz]ation|ngo|committee|agency|body|movement|party)\b"
+    r"(?!\s+(?:for|of|in|on|against|to)\b)"  # "the Committee for ..." is a name
+)
 
 
 @lru_cache(maxsize=262144)
@@ -53,4 +53,9 @@ def context_kept(pred_statement: str, gold_statement: str, gold_quote: str) -> f
 @lru_cache(maxsize=262144)
 def unresolved(statement: str) -> bool:
     """A pronoun or "the group"-style reference: the statement needs its article to be read."""
-    return UNRESOLVED.search(statement.lower()) is not None
+    low = statement.lower()
+    return (
+        low.lstrip().startswith(_OPENING)
+        or not _FIRST_PERSON.isdisjoint(default_process(low).split())
+        or _THE_GROUP.search(low) is not None
+    )
