@@ -9,7 +9,6 @@ context, with a pronoun or "the group" a reader cannot resolve.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from rapidfuzz.utils import default_process
 
@@ -29,7 +28,6 @@ _THE_GROUP = re.compile(
 )
 
 
-@lru_cache(maxsize=262144)
 def content_words(text: str) -> frozenset[str]:
     folded = text if text.isascii() else _fold(text)  # "Nicolás" = "Nicolas"
     return frozenset(default_process(folded).split()) - STOPWORDS
@@ -50,7 +48,6 @@ def context_kept(pred_statement: str, gold_statement: str, gold_quote: str) -> f
     return len(added & content_words(pred_statement)) / len(added)
 
 
-@lru_cache(maxsize=262144)
 def unresolved(statement: str) -> bool:
     """A pronoun or "the group"-style reference: the statement needs its article to be read."""
     low = statement.lower()

@@ -26,7 +26,6 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -85,7 +84,6 @@ _NEGATIONS = frozenset(
 )
 
 
-@lru_cache(maxsize=262144)
 def features(statement: str) -> Features:
     # rapidfuzz's default_process: lower-cased, punctuation to spaces; accents folded first
     words = default_process(statement if statement.isascii() else _fold(statement)).split()
@@ -184,19 +182,23 @@ def pair_scores(
 ) -> PairScores:
     """Scores of every pair of statements. Rules and text are computed only where the spans
     overlap enough to allow a match (the other pairs can never match), or with `any_overlap`
-    wherever they overlap at all (the judge's candidates). Identical statements agree on every
-    rule and have text similarity 1 without being read."""
+    wherever they overlap at all (the judge's candidates). Statements equal but for case agree
+    on every rule (the capitalised names of one are among the other's) and have text
+    similarity 1, without being read."""
     evidence = iou_matrix(p_spans, g_spans)
     where = evidence > 0 if any_overlap else evidence >= EVIDENCE_MIN
     rows, cols = where.nonzero()
     agrees, texts = [], []
+    read: dict[str, Features] = {}  # each statement read once per article (no global cache:
+    # at 10,000 articles it would only grow and evict)
     for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
         a, b = p[i], g[j]
-        if a == b:
+        if a == b or a.casefold() == b.casefold():  # every rule reads case-folded words
             agrees.append(True)
             texts.append(1.0)
             continue
-        fa, fb = features(a), features(b)
+        fa = read.get(a) or read.setdefault(a, features(a))
+        fb = read.get(b) or read.setdefault(b, features(b))
         agree = rules_agree(fa, fb)
         agrees.append(agree)
         texts.append(text_similarity(fa, fb) if agree or any_overlap else 0.0)
