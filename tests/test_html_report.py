@@ -264,11 +264,11 @@ def test_screenshot_for_the_readme(gold_report: Path, tab: Page, tmp_path: Path)
 def test_eval_html_shows_misses_extras_and_deltas(tmp_path: Path, tab: Page) -> None:
     env = cli_env(None, tmp_path / "cache")
     old, new, html = tmp_path / "old.json", tmp_path / "new.json", tmp_path / "eval.html"
-    first = run_cli("eval", "--predictions", "evals/annotations/a", "--report", old, env=env,
+    first = run_cli("eval", "--predictions", "evals/annotations/b", "--report", old, env=env,
                     cwd=ROOT)  # fmt: skip
     assert first.returncode == 0, first.stderr
     result = run_cli(
-        "eval", "--predictions", "evals/annotations/b", "--compare", old, "--report", new,
+        "eval", "--predictions", "evals/annotations/a", "--compare", old, "--report", new,
         "--html", html, "--no-details", env=env, cwd=ROOT,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
