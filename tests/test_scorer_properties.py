@@ -210,3 +210,35 @@ def test_an_unrelated_claim_never_matches(specs: list[dict], data: st.DataObject
     report = score({"a": _record([unrelated], text)}, {"a": _record(gold, text)})
     assert report.micro.precision == 0.0
     assert report.counts["matched"] == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(claim_specs(), st.data())
+def test_a_negated_statement_no_longer_matches(specs: list[dict], data: st.DataObject) -> None:
+    text, gold = _article(specs)
+    index = data.draw(st.integers(0, len(gold) - 1))
+    pred = [c.model_copy() for c in gold]
+    negated = f"It is not true that {gold[index].statement[0].lower()}{gold[index].statement[1:]}"
+    pred[index] = pred[index].model_copy(update={"statement": negated})
+    report = score({"a": _record(pred, text)}, {"a": _record(gold, text)})
+    assert report.counts["matched"] == len(gold) - 1
+    assert all(m["pred"] != index for a in report.articles for m in a.matches)
+
+
+@settings(max_examples=60, deadline=None)
+@given(claim_specs(), st.data())
+def test_a_statement_with_another_count_no_longer_matches(
+    specs: list[dict], data: st.DataObject
+) -> None:
+    text, gold = _article(specs)
+    counted = [i for i, spec in enumerate(specs) if spec["value"]]
+    if not counted:
+        return
+    index = data.draw(st.sampled_from(counted))
+    other = specs[index]["value"] + data.draw(st.integers(1, 100))
+    pred = [c.model_copy() for c in gold]
+    pred[index] = pred[index].model_copy(
+        update={"statement": gold[index].statement.replace(str(specs[index]["value"]), str(other))}
+    )
+    report = score({"a": _record(pred, text)}, {"a": _record(gold, text)})
+    assert all(m["pred"] != index for a in report.articles for m in a.matches)
