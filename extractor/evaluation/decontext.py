@@ -12,7 +12,7 @@ import re
 
 from rapidfuzz.utils import default_process
 
-from .similarity import _fold
+from .similarity import fold
 
 STOPWORDS = frozenset(
     """a an the of in on at to for from by with and or but as is are was were be been being has
@@ -29,7 +29,7 @@ _THE_GROUP = re.compile(
 
 
 def content_words(text: str) -> frozenset[str]:
-    folded = text if text.isascii() else _fold(text)  # "Nicolás" = "Nicolas"
+    folded = text if text.isascii() else fold(text)  # "Nicolás" = "Nicolas"
     return frozenset(default_process(folded).split()) - STOPWORDS
 
 

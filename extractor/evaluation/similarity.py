@@ -61,7 +61,7 @@ NOT_ACTORS = frozenset(
 )
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Case and accents folded ("Nicolás" = "nicolas")."""
     if text.isascii():
         return text.lower()
@@ -85,8 +85,9 @@ _NEGATIONS = frozenset(
 
 
 def features(statement: str) -> Features:
+    """What rules 1–4 read from one statement."""
     # rapidfuzz's default_process: lower-cased, punctuation to spaces; accents folded first
-    words = default_process(statement if statement.isascii() else _fold(statement)).split()
+    words = default_process(statement if statement.isascii() else fold(statement)).split()
     numbers = {
         float(m.group(1).replace(",", "") + (f".{m.group(2)}" if m.group(2) else ""))
         for m in _NUMBER.finditer(statement)
@@ -98,7 +99,7 @@ def features(statement: str) -> Features:
     if "n't" in statement or "n’t" in statement:
         negations += statement.count("n't") + statement.count("n’t")
     names = _CAPITALISED.findall(statement)
-    folded = set(map(str.lower, names)) if statement.isascii() else {_fold(w) for w in names}
+    folded = set(map(str.lower, names)) if statement.isascii() else {fold(w) for w in names}
     actors = {w[:5] for w in folded - NOT_ACTORS}  # "Venezuela" and "Venezuelan" are one actor
     if not numbers:
         return Features(" ".join(sorted(words)), _EMPTY, _EMPTY, negations, frozenset(actors))
