@@ -312,6 +312,17 @@ def eval_(
         bool, typer.Option("--json", help="Print the JSON report on stdout instead of tables.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    aliases: Annotated[
+        Path | None,
+        typer.Option(help="Source-name aliases [default: evals/aliases.toml when it exists]."),
+    ] = None,
+    judge: Annotated[
+        str | None,
+        typer.Option(
+            help="Let this model decide which claims state the same fact (same endpoint and "
+            "cache as extraction); the lexical rule is the default."
+        ),
+    ] = None,
     model: Model = None,
     backend: BackendOpt = None,
     base_url: BaseUrl = None,
@@ -324,12 +335,16 @@ def eval_(
 ) -> None:
     """Score claims against the hand-labelled gold; exit 1 when a threshold is missed."""
     from .evaluate import evaluate
-    from .evaluation import EvalReport, compare
+    from .evaluation import compare
     from .evaluation.render import print_comparison, print_report
+    from .evaluation.report import load_report
 
     default_thresholds = Path("evals/thresholds.toml")
     if thresholds is None and default_thresholds.is_file():
         thresholds = default_thresholds
+    if aliases is None and Path("evals/aliases.toml").is_file():
+        aliases = Path("evals/aliases.toml")
+    pair_judge = None
     try:
         settings = None
         if predictions is None:
@@ -350,6 +365,8 @@ def eval_(
             )
         from .progress import BatchProgress
 
+        if judge is not None:
+            pair_judge = _judge(judge, base_url, api_key, cache_dir, no_cache)
         with BatchProgress(enabled=not quiet and predictions is None, label="eval") as progress:
             result = evaluate(
                 gold_dir=gold,
@@ -359,10 +376,15 @@ def eval_(
                 thresholds=thresholds,
                 baseline=compare_with,
                 progress=progress,
+                aliases=aliases,
+                judge=pair_judge,
             )
-        old = EvalReport.model_validate_json(compare_with.read_bytes()) if compare_with else None
+        old = load_report(compare_with) if compare_with else None
     except (ConfigError, OSError, ValueError) as exc:
         raise _fail(str(exc), secrets=_secrets(settings)) from None
+    finally:
+        if pair_judge is not None:
+            pair_judge.close()
     console = _stdout_console()
     if as_json:
         typer.echo(result.model_dump_json(indent=2))
@@ -395,6 +417,24 @@ def _stdout_console() -> Any:
     if not console.is_terminal:
         console = Console(soft_wrap=True, width=max(console.width, 200), no_color=True)
     return console
+
+
+def _judge(
+    model: str, base_url: str | None, api_key: str | None, cache_dir: Path | None, no_cache: bool
+) -> Any:
+    from .backends.openai_compat import OpenAIOptions
+    from .evaluation.judge import Judge
+    from .settings import Settings
+
+    settings = Settings.from_env(cache_dir=cache_dir)
+    options = OpenAIOptions.read({"base_url": base_url, "api_key": api_key})
+    key = options.api_key.get_secret_value() if options.api_key else None
+    return Judge(
+        model,
+        base_url=options.endpoint,
+        api_key=key,
+        cache_dir=None if no_cache or not settings.use_cache else settings.cache_dir,
+    )
 
 
 def _open_cache(cache_dir: Path | None) -> Any:

@@ -8,7 +8,9 @@ from .articles import Article
 from .batch import BatchSummary, Progress
 from .errors import ConfigError
 from .evaluation import EvalReport, check, load_records, load_thresholds, score
-from .evaluation.report import RunInfo
+from .evaluation.report import RunInfo, load_report
+from .evaluation.scoring import PairJudge
+from .evaluation.sources import SourceNames
 from .pipeline import Extractor, run_sync
 from .redact import Redactor, option_secrets
 from .schemas import ArticleResult, ClaimSet
@@ -93,17 +95,20 @@ def evaluate(
     thresholds: Path | None = None,
     baseline: Path | None = None,
     progress: Progress | None = None,
+    aliases: Path | None = None,
+    judge: PairJudge | None = None,
 ) -> EvalReport:
     gold = load_records(gold_dir)
+    names = SourceNames.from_file(aliases) if aliases is not None else SourceNames()
     if predictions is not None:
         preds = load_records(predictions)
         source = str(predictions)
     else:
         preds = predict_gold(settings or Settings.from_env(), gold, output, progress)
         source = str(output) if output else "(extracted now)"
-    report = score(preds, gold)
+    report = score(preds, gold, names=names, judge=judge)
     report.run = run_info(preds, source, str(gold_dir))
     if thresholds is not None:
-        base = EvalReport.model_validate_json(baseline.read_bytes()) if baseline else None
+        base = load_report(baseline) if baseline else None
         report.thresholds = check(report, load_thresholds(thresholds), base)
     return report

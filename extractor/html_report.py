@@ -24,7 +24,15 @@ from html import escape
 from typing import Any
 from urllib.parse import urlsplit
 
-from .evaluation.report import ArticleDelta, ArticleScore, Comparison, EvalReport, RunInfo
+from .evaluation.report import (
+    ArticleDelta,
+    ArticleScore,
+    Comparison,
+    EvalReport,
+    RunInfo,
+    quality_rows,
+    score_rows,
+)
 from .evaluation.scoring import FIELDS, field_agreement
 from .html_assets import CONTENT_SECURITY_POLICY, CSS, JS
 from .ledger import Ledger, build_ledger
@@ -327,22 +335,18 @@ def _run_facts(run: RunInfo, created: str) -> str:
 
 def _metrics(report: EvalReport, comparison: Comparison | None) -> str:
     rows = "".join(
-        f'<tr><td>{label}</td><td class="num">{_pct(prf.precision)}</td>'
+        f'<tr><td>{e(label)}</td><td class="num">{_pct(prf.precision)}</td>'
         f'<td class="num">{_pct(prf.recall)}</td><td class="num">{_pct(prf.f1)}</td></tr>'
-        for label, prf in (
-            ("claims (micro)", report.micro),
-            ("claims (macro)", report.macro),
-            ("quantity claims, strict", report.strict_quantity),
-        )
+        for label, prf in score_rows(report)
     )
     scores = (
         '<table id="scores"><tr><th>metric</th><th class="num">precision</th>'
         f'<th class="num">recall</th><th class="num">F1</th></tr>{rows}</table>'
     )
-    fields = "".join(
-        f'<tr><td>{e(name)}</td><td class="num">{_pct(f.accuracy)}</td>'
-        f'<td class="num">{f.compared}</td></tr>'
-        for name, f in report.fields.items()
+    qualities = "".join(
+        f'<tr><td>{e(name)}</td><td class="num">{_pct(value)}'
+        f"{f' ({count})' if count is not None else ''}</td><td>{e(meaning)}</td></tr>"
+        for name, value, count, meaning in quality_rows(report)
     )
     g = report.grounding
     grounding = " · ".join(f"{k} {v:.1%}" for k, v in g.items())
@@ -352,10 +356,10 @@ def _metrics(report: EvalReport, comparison: Comparison | None) -> str:
         for t in report.thresholds
     )
     out = (
-        f"<h2>Scores</h2>{scores}<h3>Field accuracy over matched pairs</h3>"
-        '<table><tr><th>field</th><th class="num">accuracy</th><th class="num">pairs</th></tr>'
-        f"{fields}</table><p>grounding of predicted quotes: {e(grounding)}</p>"
-        + (f"<ul>{thresholds}</ul>" if thresholds else "")
+        f"<h2>Scores</h2>{scores}<h3>Qualities</h3>"
+        '<table id="qualities"><tr><th>metric</th><th class="num">value</th><th>what it measures'
+        f"</th></tr>{qualities}</table><p>grounding of predicted quotes (re-grounded): "
+        f"{e(grounding)}</p>" + (f"<ul>{thresholds}</ul>" if thresholds else "")
     )
     if comparison is not None:
         deltas = "".join(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -19,10 +20,11 @@ def test_gold_scored_against_itself_prints_f1_of_one(tmp_path: Path) -> None:
     report = tmp_path / "gold.json"
     result = _eval("--predictions", "evals/gold", "--report", report, tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "claims (micro)          │     1.000 │  1.000 │ 1.000" in result.stdout
+    assert re.search(r"claims \(micro\)\s+│\s+1\.000 │\s+1\.000 │ 1\.000", result.stdout)
     data = json.loads(report.read_text())
     assert data["micro"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
-    assert data["strict_quantity"]["f1"] == 1.0
+    assert data["quantity"]["f1"] == data["attributed_quantity"]["f1"] == 1.0
+    assert data["hallucinations"] == {"share": 0.0, "count": 0}
 
 
 def test_annotator_agreement_is_computed_with_the_same_scorer(tmp_path: Path) -> None:
@@ -57,7 +59,7 @@ def test_compare_shows_deltas_and_the_gold_claims_gained_and_lost(tmp_path: Path
 
 def test_missed_threshold_exits_1_and_names_the_metric(tmp_path: Path) -> None:
     rules = tmp_path / "thresholds.toml"
-    rules.write_text('[minimum]\n"micro.f1" = 0.99\n"strict_quantity.f1" = 0.1\n')
+    rules.write_text('[minimum]\n"micro.f1" = 0.99\n"quantity.f1" = 0.1\n')
     result = _eval(
         "--predictions",
         "evals/annotations/b",
@@ -68,7 +70,7 @@ def test_missed_threshold_exits_1_and_names_the_metric(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "micro.f1" in result.stderr and "below the minimum" in result.stderr
-    assert "strict_quantity.f1" not in result.stderr
+    assert "quantity.f1" not in result.stderr
 
 
 def test_max_drop_versus_a_baseline_report_fails_a_regression(tmp_path: Path) -> None:
@@ -108,3 +110,29 @@ def test_bad_predictions_path_is_a_usage_error(tmp_path: Path) -> None:
     result = _eval("--predictions", tmp_path / "missing.jsonl", tmp_path=tmp_path)
     assert result.returncode == 2
     assert "not found" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_comparing_with_a_report_of_another_scorer_says_to_re_create_it(tmp_path: Path) -> None:
+    old = tmp_path / "old.json"
+    prf = {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+    old.write_text(json.dumps({"micro": prf, "macro": prf, "strict_quantity": prf}))
+    result = _eval("--predictions", "evals/gold", "--compare", old, tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert "is not a report of this scorer" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_summary_lists_every_quality_metric(tmp_path: Path) -> None:
+    result = _eval("--predictions", "evals/annotations/b", "--no-details", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for name in (
+        "quantities (value + qualifier)",
+        "attributed quantities (+ source)",
+        "field disputed = true",
+        "decontextualisation.context_kept",
+        "decontextualisation.unresolved",
+        "evidence.iou",
+        "hallucinations.share",
+        "compound.share",
+        "re-grounded",
+    ):
+        assert name in result.stdout, name

@@ -264,11 +264,11 @@ def test_screenshot_for_the_readme(gold_report: Path, tab: Page, tmp_path: Path)
 def test_eval_html_shows_misses_extras_and_deltas(tmp_path: Path, tab: Page) -> None:
     env = cli_env(None, tmp_path / "cache")
     old, new, html = tmp_path / "old.json", tmp_path / "new.json", tmp_path / "eval.html"
-    first = run_cli("eval", "--predictions", "evals/annotations/a", "--report", old, env=env,
+    first = run_cli("eval", "--predictions", "evals/annotations/b", "--report", old, env=env,
                     cwd=ROOT)  # fmt: skip
     assert first.returncode == 0, first.stderr
     result = run_cli(
-        "eval", "--predictions", "evals/annotations/b", "--compare", old, "--report", new,
+        "eval", "--predictions", "evals/annotations/a", "--compare", old, "--report", new,
         "--html", html, "--no-details", env=env, cwd=ROOT,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -357,3 +357,19 @@ def test_run_report_sums_provenance_and_hides_endpoint_paths() -> None:
     page = render_run_report([ArticleResult.model_validate(r) for r in (record, second)])
     assert "gpu-box:8000" in page and "token=t" not in page and "pw@" not in page
     assert "2,400 prompt + 600 completion" in page and "abababababababab" in page
+
+
+def test_eval_view_shows_every_metric_of_the_report() -> None:
+    from extractor.evaluation import score
+    from extractor.evaluation.report import quality_rows
+
+    gold = load_records(GOLD)
+    report = score(load_records(ROOT / "evals/annotations/b"), gold)
+    page = render_eval_report(report, None, gold)
+    for label in ("quantities (value + qualifier)", "attributed quantities (+ source)"):
+        assert label in page.replace("&#x27;", "'")
+    for field in report.fields:
+        assert f"field {'disputed = true' if field == 'disputed' else field}" in page
+    qualities = page[page.index('id="qualities"') :]
+    for name, value, _, _ in quality_rows(report):
+        assert name in qualities and (f"{value:.3f}" if value is not None else "—") in qualities

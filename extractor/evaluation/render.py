@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..terminal import safe
-from .report import Comparison, EvalReport
+from .report import Comparison, EvalReport, quality_rows, score_rows
 
 MAX_LISTED = 8
 
@@ -26,26 +27,28 @@ def print_report(report: EvalReport, console: Console, *, details: bool = True) 
     summary = Table(title="Scores", show_lines=False)
     for column in ("metric", "precision", "recall", "F1"):
         summary.add_column(column, justify="right" if column != "metric" else "left")
-    for label, prf in (
-        ("claims (micro)", report.micro),
-        ("claims (macro)", report.macro),
-        ("quantity claims, strict", report.strict_quantity),
-    ):
+    for label, prf in score_rows(report):
         summary.add_row(label, _pct(prf.precision), _pct(prf.recall), _pct(prf.f1))
     console.print(summary)
-
-    fields = Table(title="Field accuracy over matched pairs")
-    fields.add_column("field")
-    fields.add_column("accuracy", justify="right")
-    fields.add_column("pairs compared", justify="right")
-    for name, field in report.fields.items():
-        fields.add_row(safe(name), _pct(field.accuracy), str(field.compared))
-    console.print(fields)
+    qualities = Table(title="Qualities")
+    qualities.add_column("metric")
+    qualities.add_column("value", justify="right")
+    qualities.add_column("count", justify="right")
+    for name, value, count, _ in quality_rows(report):
+        qualities.add_row(safe(name), _pct(value), "" if count is None else str(count))
+    console.print(qualities)
     g = report.grounding
     console.print(
-        f"grounding of predicted quotes: exact {g['exact']:.1%} · fuzzy {g['fuzzy']:.1%} · "
-        f"none {g['none']:.1%}"
+        f"grounding of predicted quotes (re-grounded): exact {g['exact']:.1%} · "
+        f"fuzzy {g['fuzzy']:.1%} · none {g['none']:.1%}"
     )
+    if report.judge is not None:
+        j = report.judge
+        console.print(
+            f"judge {escape(j.model)} (prompt v{j.prompt_version}): {j.candidates} candidate "
+            f"pairs, judged same {j.judged_same}, rule same {j.rule_same}, "
+            f"judge and rule agree on {j.agree_with_rule}"
+        )
 
     articles = Table(title="Per article")
     for column in ("article", "status", "gold", "pred", "matched", "P", "R", "F1"):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field
 from typing_extensions import TypedDict  # pydantic needs this one on Python < 3.12
 
+from ..errors import ConfigError
 from ..schemas import Claim
 
 
@@ -17,20 +19,41 @@ class PRF(BaseModel):
 
 
 class FieldScore(BaseModel):
-    agree: int
-    compared: int
+    """A field as F1 over all claims: `n_gold` gold claims have it, `n_pred` predictions have
+    it, `tp` matched pairs agree on it (a missed gold claim counts against recall)."""
+
+    tp: int
+    n_pred: int
+    n_gold: int
 
     @computed_field  # type: ignore[prop-decorator]
     @property
-    def accuracy(self) -> float | None:
-        return round(self.agree / self.compared, 6) if self.compared else None
+    def precision(self) -> float:
+        return _ratio(self.tp, self.n_pred, self.n_gold)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def recall(self) -> float:
+        return _ratio(self.tp, self.n_gold, self.n_pred)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return round(2 * p * r / (p + r), 6) if p + r else 0.0
 
 
-class FieldCount(TypedDict):
-    """Per article: matched pairs that agree on a field, out of those where it was compared."""
+def _ratio(tp: int, n: int, other: int) -> float:
+    """tp / n; with nothing to count, 1.0 when the other side is empty too, else 0.0."""
+    return round(tp / n, 6) if n else (1.0 if not other else 0.0)
 
-    agree: int
-    compared: int
+
+class Counts(TypedDict):
+    """Per article: true positives and the two denominators of one metric."""
+
+    tp: int
+    n_pred: int
+    n_gold: int
 
 
 class Match(TypedDict):
@@ -50,14 +73,18 @@ class ArticleScore(BaseModel):
     n_gold: int
     matched: int
     claims: PRF
-    strict_quantity_tp: int
-    n_pred_quantity: int
-    n_gold_quantity: int
-    fields: dict[str, FieldCount]
+    fields: dict[str, Counts]  # value, qualifier, unit, source, date, location, disputed,
+    # plus "quantity" (value + qualifier) and "attributed_quantity" (+ source)
+    context_sum: float  # sum over matched pairs of the share of the gold's added context kept
+    context_pairs: int  # matched pairs whose gold statement adds context to its quote
+    unresolved: int  # predicted statements with a pronoun or "the group" left unresolved
+    iou_sum: float  # sum of evidence IoU over matched pairs
+    hallucinated: int  # predicted quotes that do not ground in the article (re-grounded)
+    compound: int  # predictions that would match two or more distinct gold claims
     matches: list[Match]
     misses: list[Claim]
     extras: list[Claim]
-    alignment: dict[str, int]
+    alignment: dict[str, int]  # re-grounded alignment of the predicted quotes
 
 
 class RunInfo(BaseModel):
@@ -82,6 +109,20 @@ class ThresholdResult(BaseModel):
     message: str
 
 
+class JudgeInfo(BaseModel):
+    """How the optional judge decided the candidate pairs, and how often the rule agreed."""
+
+    model: str
+    prompt_version: str
+    candidates: int
+    judged_same: int
+    rule_same: int
+    agree_with_rule: int
+
+
+QUALITIES = ("decontextualisation", "evidence", "hallucinations", "compound")
+
+
 class EvalReport(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -89,25 +130,95 @@ class EvalReport(BaseModel):
     run: RunInfo = Field(default_factory=RunInfo)
     micro: PRF
     macro: PRF
-    strict_quantity: PRF
+    quantity: PRF  # value + qualifier, over claims that carry a quantity
+    attributed_quantity: PRF  # value + qualifier + source
     fields: dict[str, FieldScore]
+    decontextualisation: dict[str, float | None]  # context_kept (higher better), unresolved
+    evidence: dict[str, float | None]  # iou over matched pairs
+    hallucinations: dict[str, float]  # count, share of predicted claims
+    compound: dict[str, float]  # count, share of predicted claims
     grounding: dict[str, float]
     counts: dict[str, int]
+    judge: JudgeInfo | None = None
     articles: list[ArticleScore]
     thresholds: list[ThresholdResult] = Field(default_factory=list)
 
     def metrics(self) -> dict[str, float]:
         """Every scalar metric by a dotted name (what thresholds and comparisons refer to)."""
         flat: dict[str, float] = {}
-        for group in ("micro", "macro", "strict_quantity"):
+        for group in ("micro", "macro", "quantity", "attributed_quantity"):
             for key, value in getattr(self, group).model_dump().items():
                 flat[f"{group}.{key}"] = value
         for name, field in self.fields.items():
-            if field.accuracy is not None:
-                flat[f"fields.{name}"] = field.accuracy
+            flat[f"fields.{name}"] = field.f1
+            flat[f"fields.{name}.precision"] = field.precision
+            flat[f"fields.{name}.recall"] = field.recall
+        for group in QUALITIES:
+            for key, value in getattr(self, group).items():
+                if value is not None and key != "count":
+                    flat[f"{group}.{key}"] = value
         for name, value in self.grounding.items():
             flat[f"grounding.{name}"] = value
         return flat
+
+
+def load_report(path: Path) -> EvalReport:
+    """A JSON report written by `extractor eval --report`, or a ConfigError that says why not."""
+    try:
+        return EvalReport.model_validate_json(path.read_bytes())
+    except OSError as exc:
+        raise ConfigError(f"cannot read report {path}: {exc}") from None
+    except ValidationError:
+        raise ConfigError(
+            f"{path} is not a report of this scorer (an older version wrote it?); re-create it "
+            "with `extractor eval --report` before comparing"
+        ) from None
+
+
+def score_rows(report: EvalReport) -> list[tuple[str, PRF]]:
+    """(label, P/R/F1) rows, in the order every view shows them."""
+    rows = [
+        ("claims (micro)", report.micro),
+        ("claims (macro)", report.macro),
+        ("quantities (value + qualifier)", report.quantity),
+        ("attributed quantities (+ source)", report.attributed_quantity),
+    ]
+    for name, f in report.fields.items():
+        label = "disputed = true" if name == "disputed" else name
+        rows.append((f"field {label}", PRF(precision=f.precision, recall=f.recall, f1=f.f1)))
+    return rows
+
+
+def quality_rows(report: EvalReport) -> list[tuple[str, float | None, int | None, str]]:
+    """(metric, value, count, what it measures) of the one-number qualities."""
+    d, h, c = report.decontextualisation, report.hallucinations, report.compound
+    return [
+        (
+            "decontextualisation.context_kept",
+            d["context_kept"],
+            None,
+            "of the context gold statements add to their quotes, the share predictions have",
+        ),
+        (
+            "decontextualisation.unresolved",
+            d["unresolved"],
+            int(d["count"] or 0),
+            "predicted statements with an unresolved pronoun or 'the group'",
+        ),
+        ("evidence.iou", report.evidence["iou"], None, "span IoU over matched pairs"),
+        (
+            "hallucinations.share",
+            h["share"],
+            int(h["count"]),
+            "predicted quotes not in the article (re-grounded by the scorer)",
+        ),
+        (
+            "compound.share",
+            c["share"],
+            int(c["count"]),
+            "predictions that would match two or more distinct gold claims",
+        ),
+    ]
 
 
 class ArticleDelta(BaseModel):

@@ -1,143 +1,215 @@
-"""How alike a predicted claim and a gold claim are: the similarity the matcher maximises.
+"""When a predicted claim states the same fact as a gold claim: the match rule.
 
-For every (prediction, gold) pair of one article:
+The statement carries the match. A (prediction, gold) pair of one article may match only when
+all of these hold:
 
-    score = 0.50 * statement   text similarity of the statements (rapidfuzz token_sort_ratio
-                               on case-folded text, 0..1: word order does not matter)
-          + 0.20 * evidence    overlap of the evidence spans (shared characters / shorter span;
-                               text similarity of the quotes when a span has no offsets)
-          + 0.15 * quantity    1 both without a quantity; 0.7 for the same number (+0.3 same
-                               qualifier); 0 otherwise
-          + 0.10 * source      1 same source after normalisation and aliases, else 0
-          + 0.05 * date        1 same ISO date (or both none), else 0
+1. numbers agree: every number in one statement also occurs in the other ("at least 60" and
+   "60 prisoners" agree; a statement that adds "the July 2024 election" as context agrees;
+   60 and 82 do not), and either both state a count (a number that is not a year, 1900–2100)
+   or neither does;
+2. polarity agrees: both statements negate, or neither ("not", "no", "never", "n't", ...;
+   counted, so "It is not true that X" never matches X);
+3. the main actors agree: the names in the statements (capitalised words that are not
+   sentence furniture) are not disjoint when both name someone;
+4. text similarity of the statements clears its own bar (TEXT_MIN);
+5. the evidence is the same place: intersection over union of the spans >= EVIDENCE_MIN (a
+   quote that spans the whole article overlaps every gold span but by little).
 
-A pair is a match when score >= MATCH_THRESHOLD and max(statement, evidence) >= ANCHOR_MIN: a
-match must rest on what the claim says or where it comes from, never on agreeing metadata
-alone, so an unrelated claim never matches while a reworded one (or one with a wrong number) still
-does. Wrong numbers then show up in the strict quantity F1 and the value accuracy.
+Among the pairs allowed, the matcher takes the one-to-one assignment that maximises
+WEIGHT_TEXT * text + (1 - WEIGHT_TEXT) * evidence. Metadata (quantity, source, date, ...) plays
+no part in matching: it is scored separately, over all gold claims.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
-from functools import lru_cache
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
 
 from ..schemas import Claim
 
-WEIGHTS = {"statement": 0.50, "evidence": 0.20, "quantity": 0.15, "source": 0.10, "date": 0.05}
-MATCH_THRESHOLD = 0.55
-ANCHOR_MIN = 0.60
+TEXT_MIN = 0.60
+EVIDENCE_MIN = 0.10
+WEIGHT_TEXT = 0.7
 
-# Names that denote the same source. Keys and values are normalised (see `normalize_source`).
-SOURCE_ALIASES = {
-    "foro penal ngo": "foro penal",
-    "penal forum": "foro penal",
-    "venezuela government": "venezuelan government",
-    "government of venezuela": "venezuelan government",
-    "venezuelan authorities": "venezuelan government",
-    "maduro government": "venezuelan government",
-    "maduro administration": "venezuelan government",
-    "human rights groups": "rights groups",
-    "rights group": "rights groups",
-    "human rights group": "rights groups",
-    "article": "article",
-    "": "article",
+_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\w])")
+_NUMBER_WORDS = {
+    w: float(i)
+    for i, w in enumerate(
+        re.findall(
+            r"\w+",
+            "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+            "fourteen fifteen sixteen seventeen eighteen nineteen twenty",
+        )
+    )
+    if i >= 2  # "one" is mostly a pronoun ("one of the ..."); zero never a count here
 }
-_STRIP = re.compile(r"^(the|a|an)\s+|[^\w\s]", re.UNICODE)
+_CAPITALISED = re.compile(r"\b[A-Z]\w*")  # "Venezuela's" -> "Venezuela"
+NOT_ACTORS = frozenset(
+    """a an the in on at it its this that these those there their they he she we our his her
+    according after before despite since during some many more most about over nearly almost
+    as by for of with while but and or if when what who which where why how is are was were
+    be been has have had all any each both other such than then also only just so yet still
+    monday tuesday wednesday thursday friday saturday sunday january february march april may
+    june july august september october november december christmas new year""".split()  # noqa: SIM905
+)
 
 
-@lru_cache(maxsize=65536)
-def normalize_source(name: str | None) -> str:
-    """Case-fold, drop leading articles and punctuation, then map aliases."""
-    text = _STRIP.sub("", (name or "").casefold()).strip()
-    text = _STRIP.sub("", text).strip()
-    text = re.sub(r"\s+", " ", text)
-    return SOURCE_ALIASES.get(text, text)
+def fold(text: str) -> str:
+    """Case and accents folded ("Nicolás" = "nicolas")."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+class Features(NamedTuple):
+    """What the rule reads from one statement, computed once per statement."""
+
+    text: str  # folded words, sorted (token_sort / token_set compare these)
+    numbers: frozenset[float]  # counts: every number that is not a year
+    all_numbers: frozenset[float]  # counts and years
+    negations: int
+    actors: frozenset[str]
+
+
+_NEGATIONS = frozenset(
+    ("not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "cannot")
+)
+
+
+def features(statement: str) -> Features:
+    """What rules 1–4 read from one statement."""
+    # rapidfuzz's default_process: lower-cased, punctuation to spaces; accents folded first
+    words = default_process(statement if statement.isascii() else fold(statement)).split()
+    numbers = {
+        float(m.group(1).replace(",", "") + (f".{m.group(2)}" if m.group(2) else ""))
+        for m in _NUMBER.finditer(statement)
+    }
+    unique = set(words)
+    if not unique.isdisjoint(_NUMBER_WORDS):
+        numbers.update(_NUMBER_WORDS[w] for w in unique & _NUMBER_WORDS.keys())
+    negations = sum(map(_NEGATIONS.__contains__, words))
+    if "n't" in statement or "n’t" in statement:
+        negations += statement.count("n't") + statement.count("n’t")
+    names = _CAPITALISED.findall(statement)
+    folded = set(map(str.lower, names)) if statement.isascii() else {fold(w) for w in names}
+    actors = {w[:5] for w in folded - NOT_ACTORS}  # "Venezuela" and "Venezuelan" are one actor
+    if not numbers:
+        return Features(" ".join(sorted(words)), _EMPTY, _EMPTY, negations, frozenset(actors))
+    counts = frozenset(n for n in numbers if not (n.is_integer() and 1900 <= n <= 2100))
+    return Features(
+        " ".join(sorted(words)), counts, frozenset(numbers), negations, frozenset(actors)
+    )
+
+
+_EMPTY: frozenset = frozenset()
+
+
+def rules_agree(a: Features, b: Features) -> bool:
+    """Rules 1–3: numbers, polarity, actors."""
+    na, nb = a.all_numbers, b.all_numbers
+    return (
+        (na <= nb or nb <= na)
+        and bool(a.numbers) == bool(b.numbers)
+        and a.negations % 2 == b.negations % 2
+        and (not a.actors or not b.actors or not a.actors.isdisjoint(b.actors))
+    )
+
+
+def text_similarity(a: Features, b: Features) -> float:
+    """Mean of token_sort_ratio (word order free) and token_set_ratio (one side may add
+    context) on folded words, 0..1."""
+    if a.text == b.text:
+        return 1.0
+    return (fuzz.ratio(a.text, b.text) + fuzz.token_set_ratio(a.text, b.text)) / 200.0
+
+
+Span = tuple[int | None, int | None]
+
+
+def _span_array(spans: Sequence[Span]) -> np.ndarray:
+    return np.array(
+        [(s, e) if s is not None and e is not None else (-1, -1) for s, e in spans],
+        dtype=np.float64,
+    ).reshape(-1, 2)
+
+
+def iou_matrix(p: Sequence[Span], g: Sequence[Span]) -> np.ndarray:
+    """Intersection over union of character spans; 0 where a span is missing."""
+    pa, ga = _span_array(p), _span_array(g)
+    ps, pe, gs, ge = pa[:, :1], pa[:, 1:], ga[:, 0], ga[:, 1]
+    inter = np.clip(np.minimum(pe, ge) - np.maximum(ps, gs), 0, None)
+    union = (pe - ps) + (ge - gs) - inter
+    valid = (ps >= 0) & (gs >= 0) & (union > 0)
+    return np.where(valid, inter / np.where(union > 0, union, 1), 0.0)
+
+
+def spans(claims: Sequence[Claim]) -> list[Span]:
+    return [(c.evidence.start, c.evidence.end) for c in claims]
+
+
+@dataclass(slots=True)
+class PairScores:
+    """Per-pair matrices of one article, shape (len(preds), len(golds)); `rules` and `text`
+    are False / 0 where they were not computed (see `pair_scores`)."""
+
+    text: np.ndarray
+    evidence: np.ndarray
+    rules: np.ndarray
+
+    @property
+    def allowed(self) -> np.ndarray:
+        return self.rules & (self.text >= TEXT_MIN) & (self.evidence >= EVIDENCE_MIN)
+
+    @property
+    def weight(self) -> np.ndarray:
+        return WEIGHT_TEXT * self.text + (1 - WEIGHT_TEXT) * self.evidence
+
+
+def pair_scores(
+    p: Sequence[str],
+    g: Sequence[str],
+    p_spans: Sequence[Span],
+    g_spans: Sequence[Span],
+    *,
+    any_overlap: bool = False,
+) -> PairScores:
+    """Scores of every pair of statements. Rules and text are computed only where the spans
+    overlap enough to allow a match (the other pairs can never match), or with `any_overlap`
+    wherever they overlap at all (the judge's candidates). Statements equal but for case agree
+    on every rule (the capitalised names of one are among the other's) and have text
+    similarity 1, without being read."""
+    evidence = iou_matrix(p_spans, g_spans)
+    where = evidence > 0 if any_overlap else evidence >= EVIDENCE_MIN
+    rows, cols = where.nonzero()
+    agrees, texts = [], []
+    read: dict[str, Features] = {}  # each statement read once per article (no global cache:
+    # at 10,000 articles it would only grow and evict)
+    for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
+        a, b = p[i], g[j]
+        if a == b or a.casefold() == b.casefold():  # every rule reads case-folded words
+            agrees.append(True)
+            texts.append(1.0)
+            continue
+        fa = read.get(a) or read.setdefault(a, features(a))
+        fb = read.get(b) or read.setdefault(b, features(b))
+        agree = rules_agree(fa, fb)
+        agrees.append(agree)
+        texts.append(text_similarity(fa, fb) if agree or any_overlap else 0.0)
+    text = np.zeros(evidence.shape)
+    rules = np.zeros(evidence.shape, dtype=bool)
+    text[rows, cols] = texts
+    rules[rows, cols] = agrees
+    return PairScores(text=text, evidence=evidence, rules=rules)
 
 
 def quantity_key(claim: Claim) -> tuple[float | None, float | None, float | None] | None:
     q = claim.quantity
     return None if q is None else (q.value, q.lower, q.upper)
-
-
-def _sorted_tokens(text: str) -> str:
-    return " ".join(sorted(text.casefold().split()))
-
-
-def _statement_matrix(preds: Sequence[Claim], golds: Sequence[Claim]) -> np.ndarray:
-    """token_sort_ratio (word order does not matter), computed as a plain ratio on pre-sorted
-    tokens: the same number, several times faster inside `cdist`."""
-    p = [_sorted_tokens(c.statement) for c in preds]
-    g = [_sorted_tokens(c.statement) for c in golds]
-    return process.cdist(p, g, scorer=fuzz.ratio, dtype=np.float32) / 100.0
-
-
-def _codes(values: Sequence[object], table: dict[object, int]) -> np.ndarray:
-    """Equal values get equal integer codes, so equality becomes an array comparison."""
-    return np.array([table.setdefault(v, len(table)) for v in values], dtype=np.int64)
-
-
-def _spans(claims: Sequence[Claim]) -> tuple[np.ndarray, np.ndarray]:
-    starts = [c.evidence.start if c.evidence.end is not None else -1 for c in claims]
-    ends = [c.evidence.end if c.evidence.start is not None else -1 for c in claims]
-    return np.array(starts, dtype=np.float64), np.array(ends, dtype=np.float64)
-
-
-def _evidence_matrix(preds: Sequence[Claim], golds: Sequence[Claim]) -> np.ndarray:
-    ps, pe = _spans(preds)
-    gs, ge = _spans(golds)
-    shared = np.minimum(pe[:, None], ge[None, :]) - np.maximum(ps[:, None], gs[None, :])
-    shorter = np.minimum((pe - ps)[:, None], (ge - gs)[None, :])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        overlap = np.where(shorter > 0, np.clip(shared, 0, None) / shorter, 0.0)
-    ungrounded = (ps < 0)[:, None] | (gs < 0)[None, :]
-    if ungrounded.any():
-        quotes = process.cdist(
-            [c.evidence.quote for c in preds],
-            [c.evidence.quote for c in golds],
-            scorer=fuzz.token_set_ratio,
-            dtype=np.float32,
-        )
-        overlap = np.where(ungrounded, quotes / 100.0, overlap)
-    return overlap.astype(np.float32)
-
-
-def similarity_matrix(
-    preds: Sequence[Claim], golds: Sequence[Claim]
-) -> tuple[np.ndarray, np.ndarray]:
-    """(score, anchor) matrices of shape (len(preds), len(golds))."""
-    statement = _statement_matrix(preds, golds)
-    evidence = _evidence_matrix(preds, golds)
-    table: dict[object, int] = {}
-    p_value = _codes([quantity_key(c) for c in preds], table)
-    g_value = _codes([quantity_key(c) for c in golds], table)
-    none_code = table.setdefault(None, len(table))
-    p_qual = _codes([c.quantity and c.quantity.qualifier for c in preds], table)
-    g_qual = _codes([c.quantity and c.quantity.qualifier for c in golds], table)
-    same_value = p_value[:, None] == g_value[None, :]
-    both_none = same_value & (p_value == none_code)[:, None]
-    quantity = np.where(
-        both_none,
-        1.0,
-        same_value * (0.7 + 0.3 * (p_qual[:, None] == g_qual[None, :])),
-    )
-    source = (
-        _codes([normalize_source(c.source.name) for c in preds], table)[:, None]
-        == _codes([normalize_source(c.source.name) for c in golds], table)[None, :]
-    )
-    date = (
-        _codes([c.date for c in preds], table)[:, None]
-        == _codes([c.date for c in golds], table)[None, :]
-    )
-    score = (
-        WEIGHTS["statement"] * statement
-        + WEIGHTS["evidence"] * evidence
-        + WEIGHTS["quantity"] * quantity
-        + WEIGHTS["source"] * source
-        + WEIGHTS["date"] * date
-    )
-    return score, np.maximum(statement, evidence)

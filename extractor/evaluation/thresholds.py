@@ -8,18 +8,20 @@ from pathlib import Path
 from ..errors import ConfigError
 from .report import EvalReport, ThresholdResult
 
+SECTIONS = ("minimum", "maximum", "max_drop")  # maximum: for metrics where lower is better
+
 
 def load_thresholds(path: Path) -> dict[str, dict[str, float]]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read thresholds file {path}: {exc}") from None
-    unknown = set(data) - {"minimum", "max_drop"}
+    unknown = set(data) - set(SECTIONS)
     if unknown:
         raise ConfigError(
-            f"{path}: unknown sections {sorted(unknown)}; use [minimum] and [max_drop]"
+            f"{path}: unknown sections {sorted(unknown)}; use [minimum], [maximum] and [max_drop]"
         )
-    return {section: dict(data.get(section, {})) for section in ("minimum", "max_drop")}
+    return {section: dict(data.get(section, {})) for section in SECTIONS}
 
 
 def check(
@@ -39,6 +41,21 @@ def check(
                 passed=passed,
                 message=f"{metric} = {actual:.3f} "
                 + (">=" if passed else "is below the minimum")
+                + f" {limit:.3f}",
+            )
+        )
+    for metric, limit in rules.get("maximum", {}).items():
+        actual = _metric(metrics, metric)
+        passed = actual <= limit
+        results.append(
+            ThresholdResult(
+                name=f"maximum {metric}",
+                metric=metric,
+                limit=limit,
+                actual=actual,
+                passed=passed,
+                message=f"{metric} = {actual:.3f} "
+                + ("<=" if passed else "is above the maximum")
                 + f" {limit:.3f}",
             )
         )
