@@ -13,6 +13,7 @@ from functools import cached_property
 
 from ...schemas.claims import SourceKind
 from .lexicon import (
+    ACCORDING_TO,
     ACTOR_WORDS,
     DETERMINERS,
     FUNCTION,
@@ -20,22 +21,28 @@ from .lexicon import (
     MEDIA,
     NGO,
     PRONOUN_STARTS,
+    SPEECH_VERBS,
     TIME_WORDS,
+    WEAK_SPEECH_VERBS,
     word_set,
 )
 from .subjects import leading_words
 from .tokens import WINDOW, Token, ahead, tokenize
 
 # words allowed inside a source's noun phrase although they are function words
-_NP_GLUE = frozenset({"the", "a", "an", "of", "for", "and", "de", "del", "la", "van", "von"})
+_NP_GLUE = frozenset(
+    {"the", "a", "an", "of", "for", "and", "de", "del", "la", "las", "los", "el", "por", "para"}
+    | {"van", "von"}
+)
 _NP_BREAK = FUNCTION - _NP_GLUE
-_NP_LEADING_JUNK = frozenset({"and", "of", "for", "or", "de", "del", "la"})
+_NP_LEADING_JUNK = frozenset({"and", "of", "for", "or", "de", "del", "por", "para", "y"})
 
 _KIND_PHRASES: dict[str, SourceKind] = {
     "red cross": "ngo",
     "red crescent": "ngo",
     "white house": "government",
     "human rights": "ngo",
+    "derechos humanos": "ngo",
     "united nations": "other",
 }
 _TITLES = word_set(
@@ -47,25 +54,19 @@ _NOT_FIRST_NAMES = word_set(
     "western saint san santa los las el la le the"
 )
 
-_ACCORDING_RE = re.compile(r"\baccording to\s+", re.I)
+_ACCORDING_RE = re.compile(
+    rf"(?<!\w)(?:{'|'.join(sorted(map(re.escape, ACCORDING_TO), key=len, reverse=True))})\s+", re.I
+)
 _REPORT_PREFIX = re.compile(
     r"^(?:(?:a|an|the)\s+)?(?:latest\s+|new\s+|recent\s+)?"
     r"(?:report|statement|study|survey|tally|count|data|figures|estimate|estimates|analysis|"
     r"post|announcement)\s+(?:by|from|of|released by|published by)\s+",
     re.I,
 )
-_STRONG_VERBS = (
-    "said|says|say|told|tells|wrote|writes|confirmed|confirms|confirm|announced|announces|"
-    "announce|estimated|estimates|estimate|informs|informed|stated|states|noted|notes|note|"
-    "warned|warns|added|adds|argued|argues|argue|insisted|insists|stressed|stresses|stress|"
-    "explained|acknowledged|admitted|maintained|maintains|alleged|alleges"
-)
-_WEAK_VERBS = (
-    "reported|reports|report|claims|claim|shows|show|showed|indicated|indicates|indicate|"
-    "cited|cites|accused|accuses"
-)
-_STRONG_RE = re.compile(rf"\b(?P<verb>{_STRONG_VERBS})\b")
-_WEAK_RE = re.compile(rf"\b(?P<verb>{_WEAK_VERBS})\b")
+_STRONG_VERBS = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
+_WEAK_VERBS = "|".join(sorted(WEAK_SPEECH_VERBS - SPEECH_VERBS, key=len, reverse=True))
+_STRONG_RE = re.compile(rf"(?<!\w)(?P<verb>{_STRONG_VERBS})(?!\w)")
+_WEAK_RE = re.compile(rf"(?<!\w)(?P<verb>{_WEAK_VERBS})(?!\w)")
 _CITED = word_set("cited quoted published reported released carried")
 _ADVERBS_BEFORE_VERB = word_set(
     "has have had also later previously reportedly recently now further again publicly "
@@ -76,8 +77,11 @@ _PASSIVE_BY_RE = re.compile(
     r"compiled|documented|verified)\s+by\s+",
     re.I,
 )
+# "…, said the ministry", "…, informó el Ministerio del Interior", "…, dijo a este diario la
+# madre de un preso": the source after the verb
 _INVERSION_RE = re.compile(
-    r"(?:[,”\"’]\s*)(?:said|says|added|wrote|according to)\s+(?=(?:the\s+)?[A-Z])"
+    rf"(?:[,”\"’]\s*)(?:{_STRONG_VERBS}|according to)\s+(?:a este diario\s+|to reporters\s+)?"
+    r"(?=(?:(?:the|el|la|los|las|su)\s+)?[^\W\d_])"
 )
 
 _NAME_PAIR_RE = re.compile(r"(?=\b(?P<first>[A-Z][\w’'.-]+)\s+(?P<last>[A-Z][\w’'-]+)\b)")
@@ -123,6 +127,10 @@ def find_source(sentence: str, article: ArticleFacts) -> Cue | None:
         cue = _cue_after(sentence, m.end(), m.start(), "according", article)
         if cue:
             return cue
+    for m in _INVERSION_RE.finditer(sentence):
+        cue = _cue_after(sentence, m.end(), m.start(), "said", article)
+        if cue:
+            return cue
     for pattern in (_STRONG_RE, _WEAK_RE):
         for m in pattern.finditer(sentence):
             cue = _cue_before(sentence, m.start(), m.group("verb").lower(), article)
@@ -131,10 +139,6 @@ def find_source(sentence: str, article: ArticleFacts) -> Cue | None:
         if pattern is _STRONG_RE:
             for m in _PASSIVE_BY_RE.finditer(sentence):
                 cue = _cue_after(sentence, m.end(), m.start(), "by", article)
-                if cue:
-                    return cue
-            for m in _INVERSION_RE.finditer(sentence):
-                cue = _cue_after(sentence, m.end(), m.start(), "said", article)
                 if cue:
                     return cue
     return None

@@ -16,10 +16,12 @@ from ...schemas import DraftClaim, Quantity, Quote, Source
 from .attribution import ArticleFacts, Cue, find_source
 from .dates import time_of
 from .disputes import is_disputed
+from .languages import detect
 from .lexicon import WS
 from .places import location_of, main_place
 from .quantities import Hit, find_quantities
 from .sentences import body_sentences
+from .sources import SourceNames
 from .subjects import subject_of
 from .tokens import flat
 from .units import unit_of
@@ -29,16 +31,23 @@ _LEADING_CONJUNCTION = re.compile(r"^(?:and|but|while|whereas|with|as)\s+", re.I
 
 
 def extract_claims(text: str) -> list[DraftClaim]:
-    """One claim per quantity in every body sentence of `text`, repeats folded."""
+    """One claim per quantity in every body sentence of `text`, one per body sentence without
+    a quantity, repeats folded."""
     article = ArticleFacts(text)
+    language = detect(text)
     sentences = body_sentences(text)
     place = main_place(sentences)
+    names = SourceNames(place)
     kept: dict[tuple[Any, ...], tuple[int, DraftClaim]] = {}
     order = 0
     for sentence in sentences:
-        for claim in _sentence_claims(sentence.text, article, place):
+        for claim in _sentence_claims(sentence.text, article, place, language, names):
             q = claim.quantity
-            if q is None:  # never: every claim here is built around a quantity
+            if q is None:
+                key: tuple[Any, ...] = ("statement", claim.statement.casefold())
+                if key not in kept:
+                    kept[key] = (order, claim)
+                    order += 1
                 continue
             key = (
                 q.qualifier,
@@ -60,17 +69,43 @@ def extract_claims(text: str) -> list[DraftClaim]:
     return [claim for _, claim in sorted(kept.values(), key=lambda pair: pair[0])]
 
 
-def _sentence_claims(sentence: str, article: ArticleFacts, place: str | None) -> list[DraftClaim]:
-    """One claim per quantity; the attribution, time and dispute cues are the sentence's."""
-    hits = find_quantities(sentence)
-    if not hits:
-        return []
+def _sentence_claims(
+    sentence: str,
+    article: ArticleFacts,
+    place: str | None,
+    language: str,
+    names: SourceNames,
+) -> list[DraftClaim]:
+    """One claim per quantity (or one for the sentence when it has none); the attribution,
+    time and dispute cues are the sentence's."""
+    hits = find_quantities(sentence, language)
     cue = find_source(sentence, article)
-    source = Source(name=flat(cue.name), kind=cue.kind) if cue else Source(name="the article")
-    time_text, date = time_of(sentence)
+    if cue:
+        name, kind = names.canonical(flat(cue.name), cue.kind)
+        source = Source(name=name, kind=kind)  # type: ignore[arg-type]
+    else:
+        source = Source(name="the article")
+    time_text, date = time_of(sentence, language)
     location = location_of(sentence) or place  # where the sentence says, else the article's place
     disputed = is_disputed(sentence)
     subject = flat(subject_of(sentence, cue))
+    if cue and subject == flat(cue.name):
+        subject = _bare_subject(source.name)
+    if not hits:
+        if not _is_claim_sentence(sentence):
+            return []
+        return [
+            DraftClaim(
+                statement=_pointed(WS.sub(" ", sentence).strip(), cue, source.name),
+                subject=subject,
+                time_text=flat(time_text) if time_text else None,
+                date=date,
+                location=location,
+                source=source,
+                disputed=disputed,
+                evidence=Quote(quote=sentence),
+            )
+        ]
     statements = _statements(sentence, hits, cue)
     claims: list[DraftClaim] = []
     noun = ""
@@ -133,3 +168,23 @@ def _clause_statement(clause: str, cue: Cue | None, start: int, end: int) -> str
     if cue and not (start <= cue.start < end):
         text = text.rstrip(".!?") + f", according to {flat(cue.name)}"
     return text if text.endswith((".", "!", "?", "”", '"')) else text + "."
+
+
+def _is_claim_sentence(sentence: str) -> bool:
+    """A body sentence without a number is a claim unless it is a question or a fragment."""
+    words = sentence.split()
+    return len(words) >= 5 and not sentence.rstrip("”\"’' ").endswith("?")
+
+
+def _bare_subject(name: str) -> str:
+    return re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I) or name
+
+
+def _pointed(statement: str, cue: Cue | None, name: str) -> str:
+    """"The group said …" -> "Viasna said …": a pointer at the start becomes who it points to."""
+    if cue is None or cue.start != 0 or name == "the article":
+        return statement
+    written = flat(cue.name)
+    if statement.startswith(written) and written != name and len(written.split()) <= 3:
+        return name + statement[len(written) :]
+    return statement
