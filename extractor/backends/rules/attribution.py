@@ -58,9 +58,11 @@ _ACCORDING_RE = re.compile(
     rf"(?<!\w)(?:{'|'.join(sorted(map(re.escape, ACCORDING_TO), key=len, reverse=True))})\s+", re.I
 )
 _REPORT_PREFIX = re.compile(
-    r"^(?:(?:a|an|the)\s+)?(?:latest\s+|new\s+|recent\s+)?"
+    r"^(?:(?:un|una|el|su)\s+(?:nuevo\s+)?(?:informe|comunicado|documento|reporte|estudio|"
+    r"recuento|balance)\s+(?:\w+\s+)?(?:de|del)\s+(?=(?:la\s+|el\s+|los\s+|las\s+)?[A-ZÁÉÍÓÚÑ])"
+    r"|(?:(?:a|an|the)\s+)?(?:latest\s+|new\s+|recent\s+)?"
     r"(?:report|statement|study|survey|tally|count|data|figures|estimate|estimates|analysis|"
-    r"post|announcement)\s+(?:by|from|of|released by|published by)\s+",
+    r"post|announcement)\s+(?:by|from|of|released by|published by)\s+)",
     re.I,
 )
 _STRONG_VERBS = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
@@ -84,6 +86,10 @@ _INVERSION_RE = re.compile(
     r"(?=(?:(?:the|el|la|los|las|su)\s+)?[^\W\d_])"
 )
 
+_APPOSED_NAME = re.compile(
+    r",\s+(?P<name>[A-ZÁÉÍÓÚÑ][\w’'-]+(?:\s+[A-ZÁÉÍÓÚÑ][\w’'-]+){1,3})(?=\s*[,.;]|\s+(?:en|in|on)\b)"
+)
+_POINTING = frozenset({"esa", "ese", "esta", "este", "su", "sus", "dicha", "dicho"})
 _NAME_PAIR_RE = re.compile(r"(?=\b(?P<first>[A-Z][\w’'.-]+)\s+(?P<last>[A-Z][\w’'-]+)\b)")
 
 
@@ -153,6 +159,9 @@ def _cue_after(
         position += prefix.end()
     words: list[Token] = []
     for token in tokenize(ahead(sentence, position), position):
+        if not words and token.low in _POINTING:
+            words.append(token)  # "según esa organización", "según su informe"
+            continue
         if not token.is_word or token.low in _NP_BREAK or len(words) >= 14:
             break
         if words and len(token.low) > 4 and token.low.endswith(("ed", "ing")):
@@ -160,6 +169,17 @@ def _cue_after(
         words.append(token)
     while words and words[-1].low in _NP_GLUE:
         words.pop()
+    if words:
+        glued = re.match(r"\s\d+[A-Z]\b", sentence[words[-1].end :])
+        if glued:  # "Justicia 11J"
+            words.append(Token(glued.group()[1:], words[-1].end + 1, words[-1].end + glued.end()))
+    content = [w for w in words if w.low not in _NP_GLUE]
+    if content and content[0].low in TIME_WORDS:
+        return None  # "denunció el martes que …": a time, not who
+    if words and all(w.text.islower() or w.low in _NP_GLUE for w in content[:1]):
+        named = _APPOSED_NAME.match(sentence, words[-1].end)
+        if named:  # "dijo el ministro de Seguridad, Gustavo Villatoro": the person
+            words = tokenize(named.group("name"), named.start("name"))
     return _make_cue(sentence, words, cue_start, verb, article, "")
 
 
@@ -199,7 +219,7 @@ def _cue_before(sentence: str, verb_start: int, verb: str, article: ArticleFacts
         words.append(token)
         i -= 1
     words.reverse()
-    if not words and not apposition and i >= 0 and tokens[i].low in {"and", "but"}:
+    if not words and not apposition and i >= 0 and tokens[i].low in {"and", "but", "y", "pero"}:
         # "Rights groups welcome the move but note …": the sentence's subject says it
         words = [w for w in leading_words(sentence) if w.end <= verb_start]
     while words and words[0].low in _NP_LEADING_JUNK:

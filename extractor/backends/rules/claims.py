@@ -37,7 +37,7 @@ def extract_claims(text: str) -> list[DraftClaim]:
     language = detect(text)
     sentences = body_sentences(text)
     place = main_place(sentences)
-    names = SourceNames(place)
+    names = SourceNames(place, text)
     kept: dict[tuple[Any, ...], tuple[int, DraftClaim]] = {}
     order = 0
     for sentence in sentences:

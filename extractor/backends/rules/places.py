@@ -13,7 +13,7 @@ from .sentences import Sentence
 from .tokens import behind, flat, is_attributive
 
 _LOCATION_RE = re.compile(
-    r"\b(?:in|at|across|throughout|near|outside|inside|off)\s+(?:the\s+)?"
+    r"\b(?:in|at|across|throughout|near|outside|inside|off|en|frente a)\s+(?:the\s+|la\s+|el\s+)?"
     r"(?P<loc>[A-Z][\w’'.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w’'.-]*)*)"
     r"(?P<tail>\s+(?:state|province|region|prison|city|county|district|area|camp|village|town|"
     r"island|islands|coast|border|harbour|harbor|port|airport|valley|river|bay|base)\b)?"

@@ -16,6 +16,10 @@ from typing import Any
 
 from .lexicon import ANAPHORA
 
+_ACRONYM_RE = re.compile(
+    r"(?P<long>[A-ZÁÉÍÓÚÑ][\w’'-]+(?:\s+(?:(?:de|del|la|las|los|el|y|of|the|for|and|por|para)\s+)*"
+    r"[A-ZÁÉÍÓÚÑ][\w’'-]+)+)\s+\((?P<short>[A-Z]{2,6})\)"
+)
 _LEADING_ARTICLE = re.compile(r"^(?:the|el|la|los|las|a|an)\s+", re.I)
 _POINTER_DETERMINERS = re.compile(
     r"^(?:the|this|that|its|their|esa|ese|esta|este|dicha|dicho|el|la|su)\s+", re.I
@@ -27,6 +31,11 @@ def _table() -> dict[str, Any]:
     return tomllib.loads((Path(__file__).parent / "sources.toml").read_text(encoding="utf-8"))
 
 
+def _initials_fit(short: str, long: str) -> bool:
+    initials = "".join(w[0] for w in long.split() if w[:1].isupper())
+    return short.upper() in initials.upper() or initials.upper().startswith(short[:2].upper())
+
+
 def _key(name: str) -> str:
     return _LEADING_ARTICLE.sub("", name.strip()).casefold()
 
@@ -34,9 +43,20 @@ def _key(name: str) -> str:
 class SourceNames:
     """Canonical source names for one article; remembers the sources named so far."""
 
-    def __init__(self, place: str | None) -> None:
+    def __init__(self, place: str | None, text: str = "") -> None:
+        countries: dict[str, str] = _table()["countries"]
+        if place not in countries:  # the country the article names most
+            counts = {c: len(re.findall(rf"(?<!\w){re.escape(c)}(?!\w)", text)) for c in countries}
+            best = max(counts.items(), key=lambda item: item[1], default=None)
+            place = best[0] if best and best[1] else place
         self.place = place
         self.named: list[tuple[str, str]] = []  # (name, kind), in article order
+        # "La Asociación de Periodistas de Guatemala (APG)": the article's own acronyms
+        self.acronyms = {
+            m.group("short"): _LEADING_ARTICLE.sub("", m.group("long"))
+            for m in _ACRONYM_RE.finditer(text)
+            if _initials_fit(m.group("short"), m.group("long"))
+        }
 
     def canonical(self, name: str, kind: str) -> tuple[str, str]:
         resolved = self._resolve_pointer(name, kind)
@@ -50,7 +70,7 @@ class SourceNames:
             government = self._government(key)
             if government:
                 name, kind = government, "government"
-            elif re.match(r"^(?:el|la|los|las)\s+[A-ZÁÉÍÓÚÑ]", name):
+            elif re.match(r"^(?:[Ee]l|[Ll]as?|[Ll]os)\s+[A-ZÁÉÍÓÚÑ]", name):
                 name = _LEADING_ARTICLE.sub("", name)  # "el Ministerio del Interior"
         if kind != "other" or name[:1].isupper():
             self.named.append((name, kind))
@@ -60,6 +80,14 @@ class SourceNames:
         """"the group", "esa organización", "el fiscal general", "the court": the last named
         source of that kind, or whose name has that word."""
         bare = _POINTER_DETERMINERS.sub("", name.strip())
+        if bare in self.acronyms:
+            long = self.acronyms[bare]
+            kind_of = next((k for n, k in self.named if n == long), kind)
+            return long, kind_of
+        if len(bare.split()) == 1 and bare[:1].isupper():
+            for known, known_kind in reversed(self.named):
+                if known.startswith(bare + " "):
+                    return known, known_kind  # "El Mecanismo" -> its full name said before
         if bare == name.strip() and name.strip().lower() not in ("it", "they"):
             return None
         words = bare.lower().split()
