@@ -181,7 +181,7 @@ def _bare_subject(name: str) -> str:
 
 
 def _pointed(statement: str, cue: Cue | None, name: str) -> str:
-    """"The group said …" -> "Viasna said …": a pointer at the start becomes who it points to."""
+    """ "The group said …" -> "Viasna said …": a pointer at the start becomes who it points to."""
     if cue is None or cue.start != 0 or name == "the article":
         return statement
     written = flat(cue.name)

@@ -35,9 +35,8 @@ _GLUED_UNITS = word_set("km kms m mi ft cm mm kg kgs g lb lbs t mph kph kmh mw g
 _LABELS = union_words("numbers", "labels")
 
 
-
 def _number_pattern(decimal: str) -> str:
-    """"1,800" / "2.5" where the decimal mark is "."; "1.553" / "2,4" where it is ","."""
+    """ "1,800" / "2.5" where the decimal mark is "."; "1.553" / "2,4" where it is ","."""
     d, t = re.escape(decimal), re.escape("," if decimal == "." else ".")
     return rf"\d{{1,3}}(?:{t}\d{{3}})+(?:{d}\d+)?|\d+(?:{d}\d+)?"
 

@@ -77,7 +77,7 @@ class SourceNames:
         return name, kind
 
     def _resolve_pointer(self, name: str, kind: str) -> tuple[str, str] | None:
-        """"the group", "esa organización", "el fiscal general", "the court": the last named
+        """ "the group", "esa organización", "el fiscal general", "the court": the last named
         source of that kind, or whose name has that word."""
         bare = _POINTER_DETERMINERS.sub("", name.strip())
         if bare in self.acronyms:
