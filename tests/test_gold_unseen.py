@@ -8,15 +8,18 @@ from conftest import ROOT
 from extractor.evaluation import load_records
 
 LANGUAGES = ["en", "es"]
+# (gold folder, article folder, articles per language)
+SETS = [("evals/gold-unseen", "evals/unseen", 6), ("evals/gold-heldout", "evals/heldout", 3)]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(("gold", "articles_dir", "at_least"), SETS)
 def test_every_unseen_article_is_labelled_with_verbatim_quotes_at_exact_offsets(
-    language: str,
+    language: str, gold: str, articles_dir: str, at_least: int
 ) -> None:
-    records = load_records(ROOT / "evals/gold-unseen" / language)
-    articles = sorted(p.stem for p in (ROOT / "evals/unseen" / language).glob("*.txt"))
-    assert sorted(records) == articles and len(articles) >= 6
+    records = load_records(ROOT / gold / language)
+    articles = sorted(p.stem for p in (ROOT / articles_dir / language).glob("*.txt"))
+    assert sorted(records) == articles and len(articles) >= at_least
     for record in records.values():
         text = (ROOT / record.source).read_text(encoding="utf-8")
         assert record.text == text
@@ -32,7 +35,10 @@ def test_every_unseen_article_is_labelled_with_verbatim_quotes_at_exact_offsets(
 def test_unseen_articles_are_not_seeds() -> None:
     seeds = {p.read_text(encoding="utf-8") for p in (ROOT / "seeds").glob("*.txt")}
     for language in LANGUAGES:
-        for path in (ROOT / "evals/unseen" / language).glob("*.txt"):
+        for path in [
+            *(ROOT / "evals/unseen" / language).glob("*.txt"),
+            *(ROOT / "evals/heldout" / language).glob("*.txt"),
+        ]:
             assert path.read_text(encoding="utf-8") not in seeds
 
 
