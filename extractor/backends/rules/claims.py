@@ -14,6 +14,7 @@ from typing import Any
 
 from ...schemas import DraftClaim, Quantity, Quote, Source
 from .attribution import ArticleFacts, Cue, find_source
+from .clauses import clauses
 from .dates import time_of
 from .disputes import is_disputed
 from .languages import detect
@@ -91,23 +92,27 @@ def _sentence_claims(
     subject = flat(subject_of(sentence, cue))
     if cue and subject == flat(cue.name):
         subject = _bare_subject(source.name)
-    if not hits:
-        if not _is_claim_sentence(sentence):
-            return []
-        return [
-            DraftClaim(
-                statement=_pointed(WS.sub(" ", sentence).strip(), cue, source.name),
-                subject=subject,
-                time_text=flat(time_text) if time_text else None,
-                date=date,
-                location=location,
-                source=source,
-                disputed=disputed,
-                evidence=Quote(quote=sentence),
-            )
-        ]
-    statements = _statements(sentence, hits, cue)
     claims: list[DraftClaim] = []
+    spans = clauses(sentence)
+    if _is_claim_sentence(sentence):
+        for index, (start, end) in enumerate(spans):
+            if any(start <= hit.start < end for hit in hits):
+                continue  # its quantities are claims of their own, below
+            claims.append(
+                DraftClaim(
+                    statement=_clause_claim(sentence, spans, index, cue, source.name, subject),
+                    subject=subject,
+                    time_text=flat(time_text) if time_text else None,
+                    date=date,
+                    location=location,
+                    source=source,
+                    disputed=disputed,
+                    evidence=Quote(quote=sentence),
+                )
+            )
+    if not hits:
+        return claims
+    statements = _statements(sentence, hits, cue)
     noun = ""
     for hit, statement in zip(hits, statements, strict=True):
         unit, noun = unit_of(sentence, hit, noun)
@@ -188,3 +193,31 @@ def _pointed(statement: str, cue: Cue | None, name: str) -> str:
     if statement.startswith(written) and written != name and len(written.split()) <= 3:
         return name + statement[len(written) :]
     return statement
+
+
+def _clause_claim(
+    sentence: str,
+    spans: list[tuple[int, int]],
+    index: int,
+    cue: Cue | None,
+    source: str,
+    subject: str,
+) -> str:
+    """The statement of one clause: the sentence when it is the only one; the first clause with
+    its attribution; a later clause with the sentence's subject in front ("… and denied X" ->
+    "Cuban foreign ministry denied X")."""
+    whole = WS.sub(" ", sentence).strip()
+    if len(spans) == 1:
+        return _pointed(whole, cue, source)
+    start, end = spans[index]
+    text = WS.sub(" ", sentence[start:end]).strip().rstrip(" ,;:")
+    if index == 0:
+        text = _pointed(text, cue, source)
+        if cue and not (start <= cue.start < end) and source != "the article":
+            text = text.rstrip(".!?") + f", according to {source}"
+    else:
+        actor = subject if subject != "the article" else source
+        if actor != "the article":
+            text = f"{actor} {text}"
+        text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?", "”", '"')) else text + "."
