@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ...schemas.claims import SourceKind
+from .languages import union_list
 from .lexicon import (
     ACCORDING_TO,
     ACTOR_WORDS,
@@ -83,12 +84,17 @@ _PASSIVE_BY_RE = re.compile(
 # madre de un preso": the source after the verb
 _INVERSION_RE = re.compile(
     rf"(?:[,”\"’]\s*)(?:{_STRONG_VERBS}|according to)\s+(?:a este diario\s+|to reporters\s+)?"
-    r"(?=(?:(?:the|el|la|los|las|su)\s+)?[^\W\d_])"
+    r"(?=(?:the|el|la|los|las|su|a|an)\s+|[A-ZÁÉÍÓÚÑ])"
 )
 
+_PERSON_OF = re.compile(
+    r"^(?P<person>[A-Z][\w’'-]+\s+[A-Z][\w’'-]+)\s+(?:of|de|del)\s+(?P<org>(?:the\s+|la\s+|el\s+)?[A-Z].*)$"
+)
+_GENERIC_AND_NAMED = re.compile(r"^[a-z][\w\s]*?\s+(?:and|y)\s+(?P<named>(?:the\s+)?[A-ZÁÉÍÓÚÑ].*)$")
 _APPOSED_NAME = re.compile(
     r",\s+(?P<name>[A-ZÁÉÍÓÚÑ][\w’'-]+(?:\s+[A-ZÁÉÍÓÚÑ][\w’'-]+){1,3})(?=\s*[,.;]|\s+(?:en|in|on)\b)"
 )
+_PARTICIPLE_ENDINGS = tuple(union_list("words", "participle_endings"))
 _POINTING = frozenset({"esa", "ese", "esta", "este", "su", "sus", "dicha", "dicho"})
 _NAME_PAIR_RE = re.compile(r"(?=\b(?P<first>[A-Z][\w’'.-]+)\s+(?P<last>[A-Z][\w’'-]+)\b)")
 
@@ -164,7 +170,7 @@ def _cue_after(
             continue
         if not token.is_word or token.low in _NP_BREAK or len(words) >= 14:
             break
-        if words and len(token.low) > 4 and token.low.endswith(("ed", "ing")):
+        if words and len(token.low) > 4 and token.low.endswith(_PARTICIPLE_ENDINGS):
             break
         words.append(token)
     while words and words[-1].low in _NP_GLUE:
@@ -206,7 +212,7 @@ def _cue_before(sentence: str, verb_start: int, verb: str, article: ArticleFacts
         apposition = sentence[tokens[j].end : tokens[i].start]
         i = j - 1
     words: list[Token] = []
-    while i >= 0 and len(words) < 9:
+    while i >= 0 and len(words) < 12:
         token = tokens[i]
         if token.low in _NP_BREAK and i >= 1 and tokens[i - 1].low in _CITED and words:
             # "Official figures cited in reports say": the figures say it, the reports carry it
@@ -219,6 +225,8 @@ def _cue_before(sentence: str, verb_start: int, verb: str, article: ArticleFacts
         words.append(token)
         i -= 1
     words.reverse()
+    if not words and not apposition and i == 0 and tokens[0].low in {"it", "they"}:
+        return Cue(name=tokens[0].text, kind="other", start=tokens[0].start, end=tokens[0].end)
     if not words and not apposition and i >= 0 and tokens[i].low in {"and", "but", "y", "pero"}:
         # "Rights groups welcome the move but note …": the sentence's subject says it
         words = [w for w in leading_words(sentence) if w.end <= verb_start]
@@ -238,6 +246,13 @@ def _make_cue(
     if not words or all(w.low in DETERMINERS for w in words):
         return None
     name = sentence[words[0].start : words[-1].end]
+    person_of = _PERSON_OF.match(name)
+    if person_of:
+        kind = _kind(person_of.group("org"), verb, article.people, "")
+        return Cue(name=person_of.group("person"), kind=kind, start=cue_start, end=words[-1].end)
+    named = _GENERIC_AND_NAMED.match(name)
+    if named:
+        name = named.group("named")
     described = _described_name(words, sentence)
     kind = _kind(name, verb, article.people, apposition)
     if described:

@@ -91,7 +91,10 @@ class SourceNames:
         if bare == name.strip() and name.strip().lower() not in ("it", "they"):
             return None
         words = bare.lower().split()
-        if not words or len(words) > 2 or any(w[:1].isupper() for w in bare.split()):
+        pronoun = bare.lower() in ("it", "they")
+        if not words or len(words) > 2 or (
+            not pronoun and any(w[:1].isupper() for w in bare.split())
+        ):
             return None
         head = words[0]
         for known, known_kind in reversed(self.named):
