@@ -25,7 +25,7 @@ from .sentences import body_sentences
 from .sources import SourceNames
 from .subjects import subject_of
 from .tokens import flat
-from .units import unit_of
+from .units import translated_unit, unit_of
 
 _CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+[—–]\s+|\s+-\s+|\s+(?:and|but|while|whereas)\s+")
 _LEADING_CONJUNCTION = re.compile(r"^(?:and|but|while|whereas|with|as)\s+", re.I)
@@ -37,8 +37,8 @@ def extract_claims(text: str) -> list[DraftClaim]:
     article = ArticleFacts(text)
     language = detect(text)
     sentences = body_sentences(text)
-    place = main_place(sentences)
-    names = SourceNames(place, text)
+    names = SourceNames(main_place(sentences), text)
+    place = names.place  # the place the article is about, else the country it names most
     kept: dict[tuple[Any, ...], tuple[int, DraftClaim]] = {}
     order = 0
     for sentence in sentences:
@@ -116,6 +116,7 @@ def _sentence_claims(
     noun = ""
     for hit, statement in zip(hits, statements, strict=True):
         unit, noun = unit_of(sentence, hit, noun)
+        unit = translated_unit(sentence, hit, language) or unit
         quantity = Quantity(
             value=hit.value,
             lower=hit.lower,
