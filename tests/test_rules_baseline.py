@@ -225,19 +225,35 @@ def test_attribution_cues_give_the_source_and_its_kind(
             "ngo",
         ),
         ("According to the AFP agency, 20 boats sank.", "the AFP agency", "media"),
-        ("President Ana Ruiz said 40 people were freed.", "President Ana Ruiz", "person"),
-        (
-            "President Ana Ruiz announced that 12 ships were seized.",
-            "President Ana Ruiz",
-            "government",
-        ),
-        ("Ana Ruiz arrived. Ruiz says 11 boats were hit.", "Ruiz", "person"),
+        # a person is named without titles and in full when the article gives the full name
+        ("President Ana Ruiz said 40 people were freed.", "Ana Ruiz", "person"),
+        ("President Ana Ruiz announced that 12 ships were seized.", "Ana Ruiz", "government"),
+        ("Ana Ruiz arrived. Ruiz says 11 boats were hit.", "Ana Ruiz", "person"),
         ("Riverside says 11 boats were hit.", "Riverside", "other"),
     ],
 )
 def test_source_forms_and_kinds(sentence: str, name: str, kind: str) -> None:
-    (claim,) = run(sentence)
+    claim = run(sentence)[-1]
     assert (claim.source.name, claim.source.kind) == (name, kind)
+
+
+def test_pointers_and_generic_actors_get_the_names_a_reader_would_use() -> None:
+    text = (
+        "Arvandia released 40 prisoners on Monday, the rights group Civic Watch said.\n"
+        "The group said at least 12 of them were journalists.\n"
+        "It counts more than 300 political prisoners in Arvandia.\n"
+        "The government said 20 soldiers were injured in Arvandia.\n"
+    )
+    sources = {c.quantity.value: c.source.name for c in run(text) if c.quantity}
+    assert sources[12] == "Civic Watch"  # "the group"
+    assert sources[300] == "Civic Watch"  # "it"
+    capital = run("Caracas announced that 99 detainees would be freed.")[0]
+    assert capital.source.name == "Venezuelan government"  # a capital speaks for its government
+    assert sources[20] == "The government"  # a country the table does not know: as written
+    venezuela = "Protests shook Venezuela. The government said 20 soldiers were injured."
+    assert run(venezuela)[-1].source.name == "Venezuelan government"
+    statements = [c.statement for c in run(text)]
+    assert any(s.startswith("Civic Watch said at least 12") for s in statements)
 
 
 # -- time, dispute, evidence -----------------------------------------------------------------

@@ -90,7 +90,9 @@ _INVERSION_RE = re.compile(
 _PERSON_OF = re.compile(
     r"^(?P<person>[A-Z][\w’'-]+\s+[A-Z][\w’'-]+)\s+(?:of|de|del)\s+(?P<org>(?:the\s+|la\s+|el\s+)?[A-Z].*)$"
 )
-_GENERIC_AND_NAMED = re.compile(r"^[a-z][\w\s]*?\s+(?:and|y)\s+(?P<named>(?:the\s+)?[A-ZÁÉÍÓÚÑ].*)$")
+_GENERIC_AND_NAMED = re.compile(
+    r"^[a-z][\w\s]*?\s+(?:and|y)\s+(?P<named>(?:the\s+)?[A-ZÁÉÍÓÚÑ].*)$"
+)
 _APPOSED_NAME = re.compile(
     r",\s+(?P<name>[A-ZÁÉÍÓÚÑ][\w’'-]+(?:\s+[A-ZÁÉÍÓÚÑ][\w’'-]+){1,3})(?=\s*[,.;]|\s+(?:en|in|on)\b)"
 )
@@ -220,7 +222,7 @@ def _cue_before(sentence: str, verb_start: int, verb: str, article: ArticleFacts
             continue
         if not token.is_word or token.low in _NP_BREAK:
             break
-        if len(token.low) > 4 and token.low.endswith("ed") and token.text.islower():
+        if len(token.low) > 4 and token.low.endswith(_PARTICIPLE_ENDINGS) and token.text.islower():
             break
         words.append(token)
         i -= 1
@@ -247,7 +249,9 @@ def _make_cue(
         return None
     name = sentence[words[0].start : words[-1].end]
     person_of = _PERSON_OF.match(name)
-    if person_of:
+    if person_of and not any(
+        w.lower() in ACTOR_WORDS | FUNCTION | _NP_GLUE for w in person_of.group("person").split()
+    ):
         kind = _kind(person_of.group("org"), verb, article.people, "")
         return Cue(name=person_of.group("person"), kind=kind, start=cue_start, end=words[-1].end)
     named = _GENERIC_AND_NAMED.match(name)

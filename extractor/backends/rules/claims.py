@@ -112,7 +112,7 @@ def _sentence_claims(
             )
     if not hits:
         return claims
-    statements = _statements(sentence, hits, cue)
+    statements = [_pointed(s, cue, source.name) for s in _statements(sentence, hits, cue)]
     noun = ""
     for hit, statement in zip(hits, statements, strict=True):
         unit, noun = unit_of(sentence, hit, noun)

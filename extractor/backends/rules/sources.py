@@ -14,7 +14,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .lexicon import ANAPHORA
+from .lexicon import ACCORDING_TO, ANAPHORA, FUNCTION
+
+_ACCORDING = {phrase.split()[0] for phrase in ACCORDING_TO}
 
 _ACRONYM_RE = re.compile(
     r"(?P<long>[A-ZÁÉÍÓÚÑ][\w’'-]+(?:\s+(?:(?:de|del|la|las|los|el|y|of|the|for|and|por|para)\s+)*"
@@ -36,6 +38,13 @@ def _initials_fit(short: str, long: str) -> bool:
     return short.upper() in initials.upper() or initials.upper().startswith(short[:2].upper())
 
 
+def _titled(name: str) -> bool:
+    """ "President Ana Ruiz", "el presidente Nayib Bukele": a title, then a capitalised name."""
+    words = name.split()
+    titles = _table()["titles"]["words"].split()
+    return len(words) >= 2 and words[0].casefold() in titles and words[-1][:1].isupper()
+
+
 def _key(name: str) -> str:
     return _LEADING_ARTICLE.sub("", name.strip()).casefold()
 
@@ -45,11 +54,12 @@ class SourceNames:
 
     def __init__(self, place: str | None, text: str = "") -> None:
         countries: dict[str, str] = _table()["countries"]
-        if place not in countries:  # the country the article names most
-            counts = {c: len(re.findall(rf"(?<!\w){re.escape(c)}(?!\w)", text)) for c in countries}
-            best = max(counts.items(), key=lambda item: item[1], default=None)
-            place = best[0] if best and best[1] else place
-        self.place = place
+        counts = {c: len(re.findall(rf"(?<!\w){re.escape(c)}(?!\w)", text)) for c in countries}
+        best = max(counts.items(), key=lambda item: item[1], default=None)
+        #: the country the article names most, and the place it is about (else that country)
+        self.country = best[0] if best and best[1] else None
+        self.place = place or self.country
+        self.text = text
         self.named: list[tuple[str, str]] = []  # (name, kind), in article order
         # "La Asociación de Periodistas de Guatemala (APG)": the article's own acronyms
         self.acronyms = {
@@ -64,17 +74,42 @@ class SourceNames:
             return resolved
         key = _key(name)
         alias = _table()["aliases"].get(key)
+        capital = _table()["capitals"].get(name.strip())
+        generic = _table()["generic"].get(name.strip().casefold())
+        countries: dict[str, str] = _table()["countries"]
         if alias:
             name = alias
+        elif capital and capital in countries:
+            name, kind = f"{countries[capital]} government", "government"
+        elif generic and self.country in countries:
+            name = f"{countries[self.country]} {generic}"
         else:
             government = self._government(key)
             if government:
                 name, kind = government, "government"
-            elif re.match(r"^(?:[Ee]l|[Ll]as?|[Ll]os)\s+[A-ZÁÉÍÓÚÑ]", name):
+            elif kind == "person" or _titled(name):
+                name = self._person(name) or name
+            if re.match(r"^(?:[Ee]l|[Ll]as?|[Ll]os)\s+[A-ZÁÉÍÓÚÑ]", name):
                 name = _LEADING_ARTICLE.sub("", name)  # "el Ministerio del Interior"
         if kind != "other" or name[:1].isupper():
             self.named.append((name, kind))
         return name, kind
+
+    def _person(self, name: str) -> str | None:
+        """A person's name without titles, and in full when the article gives it in full
+        ("US President Donald Trump", "Trump" -> "Donald Trump")."""
+        titles = _table()["titles"]["words"].split()
+        words = name.split()
+        while len(words) > 1 and words[0].casefold() in titles:
+            words = words[1:]
+        if not words or not all(w[:1].isupper() for w in words) or len(words) > 4:
+            return None
+        if len(words) == 1:
+            full = re.search(rf"\b([A-ZÁÉÍÓÚÑ][\w’'-]+ {re.escape(words[0])})\b", self.text)
+            first = full.group(1).split()[0].casefold() if full else ""
+            if full and first not in titles and first not in FUNCTION and first not in _ACCORDING:
+                return full.group(1)
+        return " ".join(words)
 
     def _resolve_pointer(self, name: str, kind: str) -> tuple[str, str] | None:
         """ "the group", "esa organización", "el fiscal general", "the court": the last named
@@ -92,8 +127,10 @@ class SourceNames:
             return None
         words = bare.lower().split()
         pronoun = bare.lower() in ("it", "they")
-        if not words or len(words) > 2 or (
-            not pronoun and any(w[:1].isupper() for w in bare.split())
+        if (
+            not words
+            or len(words) > 2
+            or (not pronoun and any(w[:1].isupper() for w in bare.split()))
         ):
             return None
         head = words[0]
@@ -118,7 +155,7 @@ class SourceNames:
         if country is None:
             country = next((adjectives[w] for w in words if w in adjectives), None)
         if country is None and len(words) <= 3:
-            country = self.place  # "the government", "las autoridades de la isla"
+            country = self.country  # "the government", "las autoridades de la isla"
         if country is None or country not in countries:
             return None
         return f"{countries[country]} government"
