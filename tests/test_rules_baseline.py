@@ -399,3 +399,26 @@ def test_all_five_seeds_take_well_under_two_seconds() -> None:
     for text in texts:
         run(text)
     assert time.perf_counter() - started < 2.0
+
+
+def test_a_weekday_the_article_pins_to_a_date_is_dated_in_every_statement() -> None:
+    text = (
+        "The first prisoners walked out on Thursday, January 1, relatives said.\n"
+        "At least 87 people were released on Thursday, the committee said.\n"
+        "Officials said 12 more would be freed on Friday.\n"
+    )
+    statements = [c.statement for c in run(text)]
+    assert "At least 87 people were released on Thursday, January 1, the committee said." in (
+        statements
+    )
+    assert any("on Friday." in s for s in statements)  # no date given for Friday: unchanged
+
+
+def test_coordinated_predicates_without_numbers_are_separate_claims() -> None:
+    text = "The ministry rejected the report and denied that any prisoner had been mistreated.\n"
+    claims = run(text)
+    assert [c.statement for c in claims] == [
+        "The ministry rejected the report.",
+        "Ministry denied that any prisoner had been mistreated.",
+    ]
+    assert all(c.evidence.quote == text.strip() for c in claims)

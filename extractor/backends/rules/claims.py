@@ -15,7 +15,7 @@ from typing import Any
 from ...schemas import DraftClaim, Quantity, Quote, Source
 from .attribution import ArticleFacts, Cue, find_source
 from .clauses import clauses
-from .dates import time_of
+from .dates import time_of, weekday_dates, with_dates
 from .disputes import is_disputed
 from .languages import detect
 from .lexicon import WS
@@ -67,7 +67,12 @@ def extract_claims(text: str) -> list[DraftClaim]:
             elif len(claim.evidence.quote) > len(previous[1].evidence.quote):
                 # a repeated fact: keep the mention with the most detail (body over standfirst)
                 kept[key] = (previous[0], claim)
-    return [claim for _, claim in sorted(kept.values(), key=lambda pair: pair[0])]
+    pinned = weekday_dates(text)
+    claims = [claim for _, claim in sorted(kept.values(), key=lambda pair: pair[0])]
+    if pinned:
+        for claim in claims:
+            claim.statement = with_dates(claim.statement, pinned)
+    return claims
 
 
 def _sentence_claims(

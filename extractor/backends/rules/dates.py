@@ -89,3 +89,30 @@ def _parse_date(
         settings={"REQUIRE_PARTS": list(parts), "STRICT_PARSING": "day" in parts},
     )
     return (parsed.year, parsed.month, parsed.day) if parsed else None
+
+
+_WEEKDAY_DATE_RE = re.compile(
+    rf"\b(?P<wd>{WEEKDAYS}),?\s+\(?(?:the\s+)?"
+    rf"(?P<date>{MONTH}\s+\d{{1,2}}\b|\d{{1,2}}\s+(?:de\s+|of\s+)?{MONTH})"
+)
+
+
+def weekday_dates(text: str) -> dict[str, str]:
+    """Weekdays the article pins to a date ("Thursday, January 1", "el jueves 25 de
+    diciembre"), so that a later bare "on Thursday" can say which Thursday."""
+    return {m.group("wd").lower(): flat(m.group("date")) for m in _WEEKDAY_DATE_RE.finditer(text)}
+
+
+def with_dates(statement: str, pinned: dict[str, str]) -> str:
+    """ "… on Thursday" -> "… on Thursday, January 1" when the article pins that Thursday."""
+    if not pinned:
+        return statement
+
+    def pin(m: re.Match[str]) -> str:
+        date = pinned.get(m.group().lower())
+        following = statement[m.end() : m.end() + 20]
+        if not date or following.lstrip(" ,(").startswith(date.split()[0]):
+            return m.group()
+        return f"{m.group()}, {date},"
+
+    return re.sub(rf"\b(?:{WEEKDAYS})\b", pin, statement).replace(",,", ",").replace(",.", ".")

@@ -1,7 +1,7 @@
 """Word lists and patterns that several of the rules share.
 
-The lists are generic news English written as plain words, so they are easy to read and extend
-and know nothing about any particular article. A list or pattern that only one rule uses lives
+The language-dependent lists come from the language data files (`languages/*.toml`), merged
+over all languages; what is left in code here is shared structure. A list or pattern that only one rule uses lives
 next to that rule instead; what is here is here because more than one module needs it.
 """
 
@@ -46,49 +46,16 @@ ACCORDING_TO = union_list("attribution", "according_to")
 ANAPHORA: dict[str, str] = union_table("attribution", "anaphora")
 
 # words that end a noun phrase: determiners, prepositions, conjunctions, auxiliaries, pronouns
-FUNCTION = word_set(
-    """
-    the a an this that these those its their his her our my your
-    in on at of for from to with by after before during since until over under across into
-    through between among amid against about around near without within behind off per via
-    and or but while as than because if so nor yet though although whereas when where
-    is are was were be been being have has had do does did will would can could may might
-    must shall should remain remains remained continue continues continued
-    who which whom whose it they them he she we i you there here
-    still also now then only just reportedly allegedly already more less most many much very
-    too not never ever later ago each all both some any such same last first
-    said says say having
-    """
-) | union_words("words", "function_words")
+FUNCTION = union_words("words", "function_words")
 
 DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"}) | union_words(
     "attribution", "determiners"
 ) - {"its", "their", "his", "her", "su", "sus"}
 
 # words that name an actor, by the kind of source it is
-GOVERNMENT = word_set(
-    """
-    government governments ministry ministries minister ministers authorities authority
-    official officials administration president presidency state police army military
-    pentagon regime cabinet department prosecutor prosecutors governor mayor parliament
-    congress senate court courts judiciary embassy kremlin junta prosecution
-    """
-) | union_words("words", "government")
-NGO = word_set(
-    """
-    group groups committee committees rights ngo ngos foro forum monitors monitor campaigners
-    campaigner activists activist organisation organisations organization organizations
-    foundation charity charities coalition association watch amnesty observatory advocates
-    unions union centre center mechanism
-    """
-) | union_words("words", "ngo")
-MEDIA = word_set(
-    """
-    agency agencies afp reuters ap tasr media report reports newspaper newspapers outlet outlets
-    broadcaster press bbc cnn news television tv radio journal times reporters journalists
-    dpa efe ansa xinhua bloomberg
-    """
-) | union_words("words", "media")
+GOVERNMENT = union_words("words", "government")
+NGO = union_words("words", "ngo")
+MEDIA = union_words("words", "media")
 
 ACTOR_WORDS = GOVERNMENT | NGO | MEDIA
 
