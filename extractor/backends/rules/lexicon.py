@@ -1,8 +1,9 @@
 """Word lists and patterns that several of the rules share.
 
 The language-dependent lists come from the language data files (`languages/*.toml`), merged
-over all languages; what is left in code here is shared structure. A list or pattern that only one rule uses lives
-next to that rule instead; what is here is here because more than one module needs it.
+over all languages; what is left in code here is shared structure. A list or pattern that only
+one rule uses lives next to that rule instead; what is here is here because more than one module
+needs it.
 """
 
 from __future__ import annotations
