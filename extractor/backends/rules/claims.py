@@ -17,7 +17,7 @@ from .attribution import ArticleFacts, Cue, find_source
 from .clauses import clauses
 from .dates import time_of, weekday_dates, with_dates
 from .disputes import is_disputed
-from .languages import detect
+from .languages import detect, union_words
 from .lexicon import WS
 from .places import location_of, main_place
 from .quantities import Hit, find_quantities
@@ -84,6 +84,8 @@ def _sentence_claims(
 ) -> list[DraftClaim]:
     """One claim per quantity (or one for the sentence when it has none); the attribution,
     time and dispute cues are the sentence's."""
+    if _is_opinion(sentence, weak=False):
+        return []
     hits = find_quantities(sentence, language)
     cue = find_source(sentence, article)
     if cue:
@@ -181,10 +183,24 @@ def _clause_statement(clause: str, cue: Cue | None, start: int, end: int) -> str
     return text if text.endswith((".", "!", "?", "”", '"')) else text + "."
 
 
+_STRONG_OPINION = union_words("opinion", "strong")
+_WEAK_OPINION = union_words("opinion", "weak")
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def _is_opinion(sentence: str, weak: bool) -> bool:
+    """Framing or speculation in the article's voice (section 1 of the guideline)."""
+    words = {w.lower() for w in _WORDS.findall(sentence)}
+    return bool(words & _STRONG_OPINION or (weak and words & _WEAK_OPINION))
+
+
 def _is_claim_sentence(sentence: str) -> bool:
-    """A body sentence without a number is a claim unless it is a question or a fragment."""
+    """A body sentence without a number is a claim unless it is a question, a fragment or
+    framing."""
     words = sentence.split()
-    return len(words) >= 5 and not sentence.rstrip("”\"’' ").endswith("?")
+    if len(words) < 5 or sentence.rstrip("”\"’' ").endswith("?"):
+        return False
+    return not _is_opinion(sentence, weak=True)
 
 
 def _bare_subject(name: str) -> str:
