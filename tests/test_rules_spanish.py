@@ -113,3 +113,37 @@ def test_words_of_one_language_are_not_read_in_another() -> None:
         "The convoy travelled 134km (83 miles) once the road opened, officials said."
     )
     assert [c.quantity.value for c in claims if c.quantity] == [134]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("Al menos 107 presos fueron excarcelados, según la ONG Foro Penal.", "Foro Penal"),
+        (
+            "Más de 900 siguen presos, informó la organización no gubernamental Foro Penal.",
+            "Foro Penal",
+        ),
+        ("At least 87 were freed, the NGO Foro Penal said.", "Foro Penal"),
+        ("At least 87 were freed, the Penal Forum said.", "Foro Penal"),
+        ("Amnistía Internacional denunció 40 detenciones.", "Amnesty International"),
+        (
+            "El fiscal general, Tarek William Saab, informó que 2.000 detenidos salieron.",
+            "Tarek William Saab",
+        ),
+        ("Guatemala's foreign ministry said 135 people arrived.", "Guatemalan foreign ministry"),
+    ],
+)
+def test_recurring_sources_get_one_name_in_both_languages(sentence: str, name: str) -> None:
+    assert extract_claims(sentence)[-1].source.name == name
+
+
+def test_he_said_and_a_second_predicate_keep_the_speaker() -> None:
+    text = (
+        'Ana Ruiz said 40 prisoners were freed. "This is not enough," she said.\n'
+        "The Cuban foreign ministry rejected the report and denied that 20 prisoners were ill.\n"
+    )
+    claims = extract_claims(text)
+    quoted = next(c for c in claims if c.evidence.quote.startswith('"This'))
+    assert quoted.source.name == "Ana Ruiz"
+    denied = next(c for c in claims if c.quantity and c.quantity.value == 20)
+    assert denied.source.name.removeprefix("The ") == "Cuban foreign ministry"

@@ -68,8 +68,8 @@ _REPORT_PREFIX = re.compile(
 )
 _STRONG_VERBS = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
 _WEAK_VERBS = "|".join(sorted(WEAK_SPEECH_VERBS - SPEECH_VERBS, key=len, reverse=True))
-_STRONG_RE = re.compile(rf"(?<!\w)(?P<verb>{_STRONG_VERBS})(?!\w)")
-_WEAK_RE = re.compile(rf"(?<!\w)(?P<verb>{_WEAK_VERBS})(?!\w)")
+_STRONG_RE = re.compile(rf"(?<![\w-])(?P<verb>{_STRONG_VERBS})(?!\w)")
+_WEAK_RE = re.compile(rf"(?<![\w-])(?P<verb>{_WEAK_VERBS})(?!\w)")
 _CITED = word_set("cited quoted published reported released carried")
 _ADVERBS_BEFORE_VERB = word_set(
     "has have had also later previously reportedly recently now further again publicly "
@@ -97,6 +97,7 @@ _APPOSED_NAME = re.compile(
     r",\s+(?P<name>[A-ZÁÉÍÓÚÑ][\w’'-]+(?:\s+[A-ZÁÉÍÓÚÑ][\w’'-]+){1,3})(?=\s*[,.;]|\s+(?:en|in|on)\b)"
 )
 _PARTICIPLE_ENDINGS = tuple(union_list("words", "participle_endings"))
+_PRONOUNS = frozenset({"he", "she", "it", "they", "él", "ella", "ellos", "ellas"})
 _POINTING = frozenset({"esa", "ese", "esta", "este", "su", "sus", "dicha", "dicho"})
 _NAME_PAIR_RE = re.compile(r"(?=\b(?P<first>[A-Z][\w’'.-]+)\s+(?P<last>[A-Z][\w’'-]+)\b)")
 
@@ -170,6 +171,9 @@ def _cue_after(
         if not words and token.low in _POINTING:
             words.append(token)  # "según esa organización", "según su informe"
             continue
+        if words and token.low == "no" and ahead(sentence, token.end).lstrip().startswith("gub"):
+            words.append(token)  # "la organización no gubernamental Foro Penal"
+            continue
         if not token.is_word or token.low in _NP_BREAK or len(words) >= 14:
             break
         if words and len(token.low) > 4 and token.low.endswith(_PARTICIPLE_ENDINGS):
@@ -202,6 +206,13 @@ def _cue_before(sentence: str, verb_start: int, verb: str, article: ArticleFacts
         return None  # "the government's claims": a noun, not a verb
     if i >= 0 and tokens[i].low == "to":
         return None  # "able to confirm"
+    if i >= 1 and tokens[i].low in _PRONOUNS and not tokens[i - 1].is_word:
+        # '"This is welcome," he said': the speaker named before
+        return Cue(name=tokens[i].text, kind="other", start=tokens[i].start, end=tokens[i].end)
+    if i >= 0 and tokens[i].low in {"and", "but", "y", "pero"}:
+        # "X rejected … and denied …": the sentence's subject says it
+        words = [w for w in leading_words(sentence) if w.end <= verb_start]
+        return _make_cue(sentence, words, words[0].start if words else 0, verb, article, "")
     apposition = ""
     if i >= 0 and tokens[i].text in {",", "—", "–"}:
         # "Jane Doe, a spokesperson for the Red Cross, said": skip back over the apposition
@@ -248,6 +259,14 @@ def _make_cue(
     if not words or all(w.low in DETERMINERS for w in words):
         return None
     name = sentence[words[0].start : words[-1].end]
+    apposed = apposition.strip()
+    if (
+        apposed
+        and all(w.text.islower() for w in words if w.low not in DETERMINERS)
+        and re.fullmatch(r"(?:[A-ZÁÉÍÓÚÑ][\w’'-]+\s?){2,4}", apposed)
+    ):  # "El fiscal general, Tarek William Saab, informó": the person named in apposition
+        kind = _kind(name, verb, article.people, "")
+        return Cue(name=apposed, kind=kind, start=cue_start, end=words[-1].end)
     person_of = _PERSON_OF.match(name)
     if person_of and not any(
         w.lower() in ACTOR_WORDS | FUNCTION | _NP_GLUE for w in person_of.group("person").split()
@@ -265,10 +284,17 @@ def _make_cue(
 
 
 def _described_name(words: list[Token], sentence: str) -> str | None:
-    """The name after a descriptor ("Human rights group Foro Penal" -> "Foro Penal")."""
+    """The name after a descriptor: "Human rights group Foro Penal", "the NGO Foro Penal",
+    "la organización no gubernamental Foro Penal" -> "Foro Penal"."""
     for index, word in enumerate(words[:-1]):
-        if word.low in ACTOR_WORDS and word.text.islower() and words[index + 1].text[0].isupper():
-            return sentence[words[index + 1].start : words[-1].end]
+        descriptor = word.text.islower() or (word.text.isupper() and word.low in ACTOR_WORDS)
+        if word.low in ACTOR_WORDS and descriptor:
+            rest = words[index + 1 :]
+            while rest and rest[0].text.islower() and rest[0].low not in _NP_GLUE:
+                rest = rest[1:]  # "no gubernamental"
+            acronym_after_acronym = rest and rest[0].text.isupper() and word.text.isupper()
+            if rest and rest[0].text[0].isupper() and not acronym_after_acronym:
+                return sentence[rest[0].start : words[-1].end]
     return None
 
 

@@ -16,6 +16,15 @@ from typing import Any
 
 from .lexicon import ACCORDING_TO, ANAPHORA, FUNCTION
 
+# a pronoun points back to the last source of these kinds
+_PRONOUN_KINDS = {
+    "he": ("person",),
+    "she": ("person",),
+    "él": ("person",),
+    "ella": ("person",),
+    "it": ("ngo", "government", "media", "other"),
+    "they": ("ngo", "government", "media", "other", "person"),
+}
 _ACCORDING = {phrase.split()[0] for phrase in ACCORDING_TO}
 
 _ACRONYM_RE = re.compile(
@@ -89,6 +98,9 @@ class SourceNames:
                 name, kind = government, "government"
             elif kind == "person" or _titled(name):
                 name = self._person(name) or name
+            possessive = re.match(r"^(?P<country>[A-Z][\w ]+?)[’']s\s+(?P<rest>[a-z].*)$", name)
+            if possessive and possessive.group("country") in countries:
+                name = f"{countries[possessive.group('country')]} {possessive.group('rest')}"
             if re.match(r"^(?:[Ee]l|[Ll]as?|[Ll]os)\s+[A-ZÁÉÍÓÚÑ]", name):
                 name = _LEADING_ARTICLE.sub("", name)  # "el Ministerio del Interior"
         if kind != "other" or name[:1].isupper():
@@ -123,10 +135,10 @@ class SourceNames:
             for known, known_kind in reversed(self.named):
                 if known.startswith(bare + " "):
                     return known, known_kind  # "El Mecanismo" -> its full name said before
-        if bare == name.strip() and name.strip().lower() not in ("it", "they"):
+        if bare == name.strip() and name.strip().lower() not in _PRONOUN_KINDS:
             return None
         words = bare.lower().split()
-        pronoun = bare.lower() in ("it", "they")
+        pronoun = bare.lower() in _PRONOUN_KINDS
         if (
             not words
             or len(words) > 2
@@ -134,6 +146,12 @@ class SourceNames:
         ):
             return None
         head = words[0]
+        if head in _PRONOUN_KINDS:
+            wanted_kinds = _PRONOUN_KINDS[head]
+            for known, known_kind in reversed(self.named):
+                if known_kind in wanted_kinds:
+                    return known, known_kind
+            return None
         for known, known_kind in reversed(self.named):
             if head[:5] in known.lower():
                 return known, known_kind  # "the court" -> "Supreme Court"; fiscal -> Fiscalía
