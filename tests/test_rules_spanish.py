@@ -147,3 +147,22 @@ def test_he_said_and_a_second_predicate_keep_the_speaker() -> None:
     assert quoted.source.name == "Ana Ruiz"
     denied = next(c for c in claims if c.quantity and c.quantity.value == 20)
     assert denied.source.name.removeprefix("The ") == "Cuban foreign ministry"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "value"),
+    [
+        ("The Committee to Protect Journalists said 30 reporters were jailed.", None, 30),
+        ("La Red de Apoyo (REDA) denunció que 15 activistas fueron detenidos.", "Red de Apoyo", 15),
+        ("The state oil company PETRONA said 12 workers were hurt.", "PETRONA", 12),
+        ("Unas 500 personas marcharon, según los organizadores.", "organisers", 500),
+        ("La policía liberó a seis personas, informó la Defensoría.", "Defensoría", 6),
+    ],
+)
+def test_names_inside_brackets_descriptors_and_spanish_generic_actors(
+    sentence: str, name: str | None, value: float
+) -> None:
+    claim = next(c for c in extract_claims(sentence) if c.quantity)
+    assert claim.quantity is not None and claim.quantity.value == value
+    expected = name or "The Committee to Protect Journalists"
+    assert claim.source.name == expected

@@ -97,6 +97,7 @@ _APPOSED_NAME = re.compile(
     r",\s+(?P<name>[A-ZÁÉÍÓÚÑ][\w’'-]+(?:\s+[A-ZÁÉÍÓÚÑ][\w’'-]+){1,3})(?=\s*[,.;]|\s+(?:en|in|on)\b)"
 )
 _PARTICIPLE_ENDINGS = tuple(union_list("words", "participle_endings"))
+_NAME_GLUE = frozenset({"to", "in", "en", "on", "against", "contra", "sin", "without"})
 _PRONOUNS = frozenset({"he", "she", "it", "they", "él", "ella", "ellos", "ellas"})
 _POINTING = frozenset({"esa", "ese", "esta", "este", "su", "sus", "dicha", "dicho"})
 _NAME_PAIR_RE = re.compile(r"(?=\b(?P<first>[A-Z][\w’'.-]+)\s+(?P<last>[A-Z][\w’'-]+)\b)")
@@ -206,6 +207,8 @@ def _cue_before(sentence: str, verb_start: int, verb: str, article: ArticleFacts
         return None  # "the government's claims": a noun, not a verb
     if i >= 0 and tokens[i].low == "to":
         return None  # "able to confirm"
+    if i >= 3 and tokens[i].text == ")" and tokens[i - 2].text == "(" and tokens[i - 1].text.isupper():
+        i -= 3  # "El Comité … (COFADEH) denunció": the name before the acronym
     if i >= 1 and tokens[i].low in _PRONOUNS and not tokens[i - 1].is_word:
         # '"This is welcome," he said': the speaker named before
         return Cue(name=tokens[i].text, kind="other", start=tokens[i].start, end=tokens[i].end)
@@ -227,6 +230,14 @@ def _cue_before(sentence: str, verb_start: int, verb: str, article: ArticleFacts
     words: list[Token] = []
     while i >= 0 and len(words) < 12:
         token = tokens[i]
+        inside_name = (
+            token.low in _NAME_GLUE and words and words[-1].text[:1].isupper()
+            and i >= 1 and tokens[i - 1].text[:1].isupper()
+        )
+        if inside_name:
+            words.append(token)  # "Committee to Protect Journalists"
+            i -= 1
+            continue
         if token.low in _NP_BREAK and i >= 1 and tokens[i - 1].low in _CITED and words:
             # "Official figures cited in reports say": the figures say it, the reports carry it
             words, i = [], i - 2
@@ -286,6 +297,12 @@ def _make_cue(
 def _described_name(words: list[Token], sentence: str) -> str | None:
     """The name after a descriptor: "Human rights group Foro Penal", "the NGO Foro Penal",
     "la organización no gubernamental Foro Penal" -> "Foro Penal"."""
+    if len(words) >= 3 and words[0].low in DETERMINERS:
+        lower = 1
+        while lower < len(words) and words[lower].text.islower():
+            lower += 1
+        if 2 <= lower < len(words) and all(w.text[:1].isupper() for w in words[lower:]):
+            return sentence[words[lower].start : words[-1].end]  # "the water company SONEDE"
     for index, word in enumerate(words[:-1]):
         descriptor = word.text.islower() or (word.text.isupper() and word.low in ACTOR_WORDS)
         if word.low in ACTOR_WORDS and descriptor:

@@ -60,6 +60,12 @@ _WORD_NUM_RES = {
     code: re.compile(rf"\b(?P<word>{_alternation(lang.data['numbers']['words'])})\b(?!-)", re.I)
     for code, lang in languages().items()
 }
+# "the two countries" is no count; Spanish "a" is a preposition ("liberó a seis personas")
+_DETERMINERS = {
+    code: frozenset(lang.data["attribution"]["determiners"].split())
+    | ({"the", "a", "an"} if code == "en" else set())
+    for code, lang in languages().items()
+}
 _VAGUE_RES = {
     code: re.compile(rf"\b(?P<vague>{_alternation(lang.data['vague'])})\b", re.I)
     for code, lang in languages().items()
@@ -134,7 +140,7 @@ def find_quantities(sentence: str, language: str = "en") -> list[Hit]:
                 hits.append(hit)
     for m in _WORD_NUM_RES[language].finditer(sentence):
         if not any(s <= m.start() < e for s, e in taken):
-            hit = _word_hit(sentence, m)
+            hit = _word_hit(sentence, m, language)
             if hit is not None:
                 hits.append(hit)
     hits.sort(key=lambda h: (h.start, -h.end))
@@ -194,11 +200,12 @@ def _number_hit(sentence: str, m: re.Match[str], decimal: str = ".") -> Hit | No
     return Hit(start, end, qualifier, value, glued=glued)
 
 
-def _word_hit(sentence: str, m: re.Match[str]) -> Hit | None:
+def _word_hit(sentence: str, m: re.Match[str], language: str = "en") -> Hit | None:
     """Number words are counts only when they head a noun ("four experts"), not "the two"."""
     before, after = behind(sentence, m.start()), ahead(sentence, m.end())
     previous = [w.lower() for w in before.split()[-2:]]
-    if set(previous) & (DETERMINERS | {"its", "their", "his", "her", "our", "all", "both"}):
+    determiners = _DETERMINERS[language] | {"its", "their", "his", "her", "our", "all", "both"}
+    if set(previous) & determiners:
         return None  # "the two countries", "the aforementioned two dismissals"
     if previous and previous[-1] == "of":
         return None

@@ -82,7 +82,7 @@ class SourceNames:
         if resolved:
             return resolved
         key = _key(name)
-        alias = _table()["aliases"].get(key)
+        alias = _table()["aliases"].get(key) or _table()["actors"].get(name.strip().casefold())
         capital = _table()["capitals"].get(name.strip())
         generic = _table()["generic"].get(name.strip().casefold())
         countries: dict[str, str] = _table()["countries"]
