@@ -207,7 +207,12 @@ def _cue_before(sentence: str, verb_start: int, verb: str, article: ArticleFacts
         return None  # "the government's claims": a noun, not a verb
     if i >= 0 and tokens[i].low == "to":
         return None  # "able to confirm"
-    if i >= 3 and tokens[i].text == ")" and tokens[i - 2].text == "(" and tokens[i - 1].text.isupper():
+    if (
+        i >= 3
+        and tokens[i].text == ")"
+        and tokens[i - 2].text == "("
+        and tokens[i - 1].text.isupper()
+    ):
         i -= 3  # "El Comité … (COFADEH) denunció": the name before the acronym
     if i >= 1 and tokens[i].low in _PRONOUNS and not tokens[i - 1].is_word:
         # '"This is welcome," he said': the speaker named before
@@ -231,8 +236,11 @@ def _cue_before(sentence: str, verb_start: int, verb: str, article: ArticleFacts
     while i >= 0 and len(words) < 12:
         token = tokens[i]
         inside_name = (
-            token.low in _NAME_GLUE and words and words[-1].text[:1].isupper()
-            and i >= 1 and tokens[i - 1].text[:1].isupper()
+            token.low in _NAME_GLUE
+            and words
+            and words[-1].text[:1].isupper()
+            and i >= 1
+            and tokens[i - 1].text[:1].isupper()
         )
         if inside_name:
             words.append(token)  # "Committee to Protect Journalists"

@@ -14,7 +14,6 @@ from ...schemas.claims import Qualifier
 from .languages import languages, union_words
 from .lexicon import (
     CURRENCY_WORDS,
-    DETERMINERS,
     DURATION_WORDS,
     HEDGES,
     MONTH,
