@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ...schemas.claims import SourceKind
-from .languages import union_list
+from .languages import union_list, union_words
 from .lexicon import (
     ACCORDING_TO,
     ACTOR_WORDS,
@@ -31,10 +31,7 @@ from .subjects import leading_words
 from .tokens import WINDOW, Token, ahead, tokenize
 
 # words allowed inside a source's noun phrase although they are function words
-_NP_GLUE = frozenset(
-    {"the", "a", "an", "of", "for", "and", "de", "del", "la", "las", "los", "el", "por", "para"}
-    | {"van", "von"}
-)
+_NP_GLUE = union_words("words", "name_glue")
 _NP_BREAK = FUNCTION - _NP_GLUE
 _NP_LEADING_JUNK = frozenset({"and", "of", "for", "or", "de", "del", "por", "para", "y"})
 
@@ -99,7 +96,7 @@ _APPOSED_NAME = re.compile(
 _PARTICIPLE_ENDINGS = tuple(union_list("words", "participle_endings"))
 _NAME_GLUE = frozenset({"to", "in", "en", "on", "against", "contra", "sin", "without"})
 _PRONOUNS = frozenset({"he", "she", "it", "they", "él", "ella", "ellos", "ellas"})
-_POINTING = frozenset({"esa", "ese", "esta", "este", "su", "sus", "dicha", "dicho"})
+_POINTING = union_words("attribution", "determiners") - {"the", "a", "an"}
 _NAME_PAIR_RE = re.compile(r"(?=\b(?P<first>[A-Z][\w’'.-]+)\s+(?P<last>[A-Z][\w’'-]+)\b)")
 
 

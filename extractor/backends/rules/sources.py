@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .languages import union_words
 from .lexicon import ACCORDING_TO, ANAPHORA, FUNCTION
 
 # a pronoun points back to the last source of these kinds
@@ -31,9 +32,16 @@ _ACRONYM_RE = re.compile(
     r"(?P<long>[A-ZÁÉÍÓÚÑ][\w’'-]+(?:\s+(?:(?:de|del|la|las|los|el|y|of|the|for|and|por|para)\s+)*"
     r"[A-ZÁÉÍÓÚÑ][\w’'-]+)+)\s+\((?P<short>[A-Z]{2,6})\)"
 )
-_LEADING_ARTICLE = re.compile(r"^(?:the|el|la|los|las|a|an)\s+", re.I)
+_ARTICLES = union_words("attribution", "articles")
+_LEADING_ARTICLE = re.compile(rf"^(?:{'|'.join(map(re.escape, _ARTICLES))})\s+", re.I)
 _POINTER_DETERMINERS = re.compile(
-    r"^(?:the|this|that|its|their|esa|ese|esta|este|dicha|dicho|el|la|su)\s+", re.I
+    rf"^(?:{'|'.join(map(re.escape, union_words('attribution', 'determiners') | _ARTICLES))})\s+",
+    re.I,
+)
+# "El Ministerio del Interior" -> "Ministerio del Interior"; English keeps "the" ("the Red Cross")
+_OTHER_ARTICLES = sorted(_ARTICLES - {"the", "a", "an"})
+_ARTICLE_CAPITAL = re.compile(
+    rf"^(?:{'|'.join(map(re.escape, _OTHER_ARTICLES))})\s+(?=[^\W\d_])(?=\w*[A-ZÁÉÍÓÚÑ])", re.I
 )
 
 
@@ -101,8 +109,9 @@ class SourceNames:
             possessive = re.match(r"^(?P<country>[A-Z][\w ]+?)[’']s\s+(?P<rest>[a-z].*)$", name)
             if possessive and possessive.group("country") in countries:
                 name = f"{countries[possessive.group('country')]} {possessive.group('rest')}"
-            if re.match(r"^(?:[Ee]l|[Ll]as?|[Ll]os)\s+[A-ZÁÉÍÓÚÑ]", name):
-                name = _LEADING_ARTICLE.sub("", name)  # "el Ministerio del Interior"
+            article = _ARTICLE_CAPITAL.match(name)
+            if article and name[article.end()].isupper():
+                name = name[article.end() :]  # "el Ministerio del Interior"
         if kind != "other" or name[:1].isupper():
             self.named.append((name, kind))
         return name, kind
