@@ -9,29 +9,39 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .languages import union_list
 from .lexicon import MONTH, MONTHS, WEEKDAYS
 from .tokens import flat, is_attributive
 
 _YEAR = r"(?:1[89]|20)\d{2}"
 
-_YEAR_JOIN = r"(?:,?\s+|\s+de\s+|\s+del\s+)"  # "July 2024", "julio de 2024"
+
+def _alternatives(phrases: list[str]) -> str:
+    return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+
+
+def _after(words: list[str]) -> str:
+    """A lookbehind per word: "(?<=\\bin )|(?<=\\ben )" (each of fixed width)."""
+    return "|".join(rf"(?<=\b{re.escape(w)} )" for w in words)
+
+
+_C = "connectives"
+_JOIN_DM = _alternatives(union_list(_C, "day_month"))
+_JOIN_MY = _alternatives(union_list(_C, "month_year"))
+_YEAR_JOIN = rf"(?:,?\s+|\s+(?:{_JOIN_MY})\s+)" if _JOIN_MY else r",?\s+"
+_SINCE = _alternatives([w.capitalize() for w in union_list(_C, "since")] + union_list(_C, "since"))
 _DATE_RE = re.compile(
-    rf"(?P<since>\b(?:[Ss]ince|[Dd]esde(?: el)?)\s+)?(?:"
+    rf"(?P<since>\b(?:{_SINCE})\s+)?(?:"
     rf"(?P<md>\b{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+(?P<md_y>{_YEAR})\b)?)"
-    rf"|(?P<dm>\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:(?:of|de)\s+)?{MONTH}"
+    rf"|(?P<dm>\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:(?:{_JOIN_DM})\s+)?{MONTH}"
     rf"(?:{_YEAR_JOIN}(?P<dm_y>{_YEAR})\b)?)"
     rf"|(?P<my>\b{MONTH}{_YEAR_JOIN}(?P<my_y>{_YEAR})\b)"
     rf"|(?P<wd>\b(?:{WEEKDAYS})\b(?:\s+(?:morning|afternoon|evening|night))?)"
-    rf"|(?P<hol>\b(?:Christmas(?: Day| Eve)?|New Year['’]s(?: Day| Eve)|Easter(?: Sunday)?"
-    rf"|Navidad|Nochebuena|Año Nuevo)\b)"
-    rf"|(?:(?<=\bin )|(?<=\bby )|(?<=\bof )|(?<=\ben )|(?<=\bde ))"
+    rf"|(?P<hol>\b(?:{_alternatives(union_list(_C, 'holidays'))})\b)"
+    rf"|(?:{_after(union_list(_C, 'before_month'))})"
     rf"(?P<mo>(?:early |late |mid-)?(?:{MONTHS})\b)"
-    rf"|(?:(?<=\bin )|(?<=\bby )|(?<=\bof )|(?<=\buntil )|(?<=\bfrom )|(?<=\ben )"
-    rf"|(?<=\bdesde ))(?P<yr>{_YEAR})\b"
-    rf"|(?P<rel>\b(?:yesterday|today|tonight|last (?:week|month|year|night)|"
-    rf"this (?:week|month|year)|earlier this (?:week|month|year)|next (?:week|month|year)|"
-    rf"the past (?:week|month|year)|ayer|hoy|anoche|esta semana|la semana pasada|este mes|"
-    rf"el mes pasado|este año|el año pasado)\b)"
+    rf"|(?:{_after(union_list(_C, 'before_year'))})(?P<yr>{_YEAR})\b"
+    rf"|(?P<rel>\b(?:{_alternatives(union_list(_C, 'relative'))})\b)"
     rf")"
 )
 _SINCE_ONLY_RE = re.compile(rf"\b[Ss]ince\s+(?P<mo>(?:{MONTHS})|(?P<yr>{_YEAR}))\b")

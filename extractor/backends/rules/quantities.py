@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ...schemas.claims import Qualifier
-from .languages import languages, union_words
+from .languages import languages, union_list, union_words
 from .lexicon import (
     CURRENCY_WORDS,
     DURATION_WORDS,
@@ -85,9 +85,13 @@ _CURRENCY_AFTER_RE = re.compile(
     re.I,
 )
 # "2,4 por cada 100.000 habitantes", "per 100,000": the base of a rate, not a count
-_RATE_BEFORE_RE = re.compile(r"\b(?:per|por cada|por)\s+$", re.I)
+_RATE_BEFORE_RE = re.compile(
+    rf"\b(?:{'|'.join(map(re.escape, union_list('connectives', 'rate')))})\s+$", re.I
+)
 # "of the 31", "de los 31": a number already counted, pointed back at
-_BACK_REFERENCE_RE = re.compile(r"\b(?:of the|of those|de los|de las|de esos|de esas)\s+$", re.I)
+_BACK_REFERENCE_RE = re.compile(
+    rf"\b(?:{'|'.join(map(re.escape, union_list('connectives', 'back_reference')))})\s+$", re.I
+)
 _COMPOUND_RE = re.compile(r"^(?:-[A-Za-z]|[-–]\s?\d|/\d)")
 _CLOCK_RE = re.compile(r"^\s*(?:a\.m\.|p\.m\.|am\b|pm\b|gmt\b|utc\b|:\d)", re.I)
 _DURATION_RE = re.compile(
@@ -96,7 +100,8 @@ _DURATION_RE = re.compile(
     re.I,
 )
 _MONTH_BEFORE_RE = re.compile(rf"\b{MONTH}\s+$")
-_MONTH_AFTER_RE = re.compile(rf"^(?:st|nd|rd|th)?\s+(?:(?:of|de)\s+)?{MONTH}")
+_DAY_MONTH = "|".join(map(re.escape, union_list("connectives", "day_month")))
+_MONTH_AFTER_RE = re.compile(rf"^(?:st|nd|rd|th)?\s+(?:(?:{_DAY_MONTH})\s+)?{MONTH}")
 _CONVERSION_GAP = re.compile(r"^\s*\(\s*$")
 
 
