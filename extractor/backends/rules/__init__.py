@@ -1,13 +1,15 @@
 """The offline rules baseline: deterministic claim extraction without any model.
 
 It runs when no LLM endpoint is configured (`--model rules`) and is the floor every model has to
-beat in evaluation. It only finds *counted* claims: every number in a body sentence becomes one
-claim with its hedge (qualifier), what is counted (unit), who asserts it (source), when (time and
-an ISO date only when the text gives the year), whether the article presents it as disputed, and
-the sentence itself as verbatim evidence. Everything is regular expressions and small word lists
-of generic news English; nothing here knows any particular article, so it runs unchanged on
-articles it has never seen. Claims without a number (events, statements, accusations) are out of
-its reach, and statements are the article's own sentences, not decontextualised rewrites.
+beat in evaluation. Every number in a body sentence becomes one claim
+with its hedge (qualifier), what is counted (unit), who asserts it (source), when (time and an ISO
+date only when the text gives the year), whether the article presents it as disputed, and the
+sentence itself as verbatim evidence; every body sentence without a number becomes one claim too.
+Everything is regular expressions and small word lists; the language-dependent cues live in one
+data file per language (`languages/en.toml`, `languages/es.toml`), the article's language is
+detected per article (`languages.detect`), and recurring sources get canonical names from
+`sources.toml`. Statements are the article's own sentences (a leading pointer such as "The
+group" replaced by who it points to), not decontextualised rewrites.
 
 The modules follow the steps: `sentences` finds the body sentences, `quantities` the counts in
 each, `units`, `attribution`, `subjects`, `dates`, `places` and `disputes` describe them, and
@@ -29,13 +31,14 @@ from ..base import Answer, Identity, Request
 from .claims import extract_claims
 
 #: bump when the rules change what they extract (goes into provenance next to the model name)
-VERSION = "1"
+VERSION = "2"
 
 
 def _source_sha256() -> str:
     """Hash of the rules' own source: provenance changes whenever the rules do."""
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    here = Path(__file__).parent
+    for path in sorted([*here.glob("*.py"), *here.glob("*.toml"), *here.glob("languages/*")]):
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

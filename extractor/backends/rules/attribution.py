@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ...schemas.claims import SourceKind
+from .languages import union_list, union_words
 from .lexicon import (
+    ACCORDING_TO,
     ACTOR_WORDS,
     DETERMINERS,
     FUNCTION,
@@ -20,22 +22,25 @@ from .lexicon import (
     MEDIA,
     NGO,
     PRONOUN_STARTS,
+    SPEECH_VERBS,
     TIME_WORDS,
+    WEAK_SPEECH_VERBS,
     word_set,
 )
 from .subjects import leading_words
 from .tokens import WINDOW, Token, ahead, tokenize
 
 # words allowed inside a source's noun phrase although they are function words
-_NP_GLUE = frozenset({"the", "a", "an", "of", "for", "and", "de", "del", "la", "van", "von"})
+_NP_GLUE = union_words("words", "name_glue")
 _NP_BREAK = FUNCTION - _NP_GLUE
-_NP_LEADING_JUNK = frozenset({"and", "of", "for", "or", "de", "del", "la"})
+_NP_LEADING_JUNK = frozenset({"and", "of", "for", "or", "de", "del", "por", "para", "y"})
 
 _KIND_PHRASES: dict[str, SourceKind] = {
     "red cross": "ngo",
     "red crescent": "ngo",
     "white house": "government",
     "human rights": "ngo",
+    "derechos humanos": "ngo",
     "united nations": "other",
 }
 _TITLES = word_set(
@@ -47,25 +52,21 @@ _NOT_FIRST_NAMES = word_set(
     "western saint san santa los las el la le the"
 )
 
-_ACCORDING_RE = re.compile(r"\baccording to\s+", re.I)
+_ACCORDING_RE = re.compile(
+    rf"(?<!\w)(?:{'|'.join(sorted(map(re.escape, ACCORDING_TO), key=len, reverse=True))})\s+", re.I
+)
 _REPORT_PREFIX = re.compile(
-    r"^(?:(?:a|an|the)\s+)?(?:latest\s+|new\s+|recent\s+)?"
+    r"^(?:(?:un|una|el|su)\s+(?:nuevo\s+)?(?:informe|comunicado|documento|reporte|estudio|"
+    r"recuento|balance)\s+(?:\w+\s+)?(?:de|del)\s+(?=(?:la\s+|el\s+|los\s+|las\s+)?[A-ZÁÉÍÓÚÑ])"
+    r"|(?:(?:a|an|the)\s+)?(?:latest\s+|new\s+|recent\s+)?"
     r"(?:report|statement|study|survey|tally|count|data|figures|estimate|estimates|analysis|"
-    r"post|announcement)\s+(?:by|from|of|released by|published by)\s+",
+    r"post|announcement)\s+(?:by|from|of|released by|published by)\s+)",
     re.I,
 )
-_STRONG_VERBS = (
-    "said|says|say|told|tells|wrote|writes|confirmed|confirms|confirm|announced|announces|"
-    "announce|estimated|estimates|estimate|informs|informed|stated|states|noted|notes|note|"
-    "warned|warns|added|adds|argued|argues|argue|insisted|insists|stressed|stresses|stress|"
-    "explained|acknowledged|admitted|maintained|maintains|alleged|alleges"
-)
-_WEAK_VERBS = (
-    "reported|reports|report|claims|claim|shows|show|showed|indicated|indicates|indicate|"
-    "cited|cites|accused|accuses"
-)
-_STRONG_RE = re.compile(rf"\b(?P<verb>{_STRONG_VERBS})\b")
-_WEAK_RE = re.compile(rf"\b(?P<verb>{_WEAK_VERBS})\b")
+_STRONG_VERBS = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
+_WEAK_VERBS = "|".join(sorted(WEAK_SPEECH_VERBS - SPEECH_VERBS, key=len, reverse=True))
+_STRONG_RE = re.compile(rf"(?<![\w-])(?P<verb>{_STRONG_VERBS})(?!\w)")
+_WEAK_RE = re.compile(rf"(?<![\w-])(?P<verb>{_WEAK_VERBS})(?!\w)")
 _CITED = word_set("cited quoted published reported released carried")
 _ADVERBS_BEFORE_VERB = word_set(
     "has have had also later previously reportedly recently now further again publicly "
@@ -76,10 +77,26 @@ _PASSIVE_BY_RE = re.compile(
     r"compiled|documented|verified)\s+by\s+",
     re.I,
 )
+# "…, said the ministry", "…, informó el Ministerio del Interior", "…, dijo a este diario la
+# madre de un preso": the source after the verb
 _INVERSION_RE = re.compile(
-    r"(?:[,”\"’]\s*)(?:said|says|added|wrote|according to)\s+(?=(?:the\s+)?[A-Z])"
+    rf"(?:[,”\"’]\s*)(?:{_STRONG_VERBS}|according to)\s+(?:a este diario\s+|to reporters\s+)?"
+    r"(?=(?:the|el|la|los|las|su|a|an)\s+|[A-ZÁÉÍÓÚÑ])"
 )
 
+_PERSON_OF = re.compile(
+    r"^(?P<person>[A-Z][\w’'-]+\s+[A-Z][\w’'-]+)\s+(?:of|de|del)\s+(?P<org>(?:the\s+|la\s+|el\s+)?[A-Z].*)$"
+)
+_GENERIC_AND_NAMED = re.compile(
+    r"^[a-z][\w\s]*?\s+(?:and|y)\s+(?P<named>(?:the\s+)?[A-ZÁÉÍÓÚÑ].*)$"
+)
+_APPOSED_NAME = re.compile(
+    r",\s+(?P<name>[A-ZÁÉÍÓÚÑ][\w’'-]+(?:\s+[A-ZÁÉÍÓÚÑ][\w’'-]+){1,3})(?=\s*[,.;]|\s+(?:en|in|on)\b)"
+)
+_PARTICIPLE_ENDINGS = tuple(union_list("words", "participle_endings"))
+_NAME_GLUE = frozenset({"to", "in", "en", "on", "against", "contra", "sin", "without"})
+_PRONOUNS = frozenset({"he", "she", "it", "they", "él", "ella", "ellos", "ellas"})
+_POINTING = union_words("attribution", "determiners") - {"the", "a", "an"}
 _NAME_PAIR_RE = re.compile(r"(?=\b(?P<first>[A-Z][\w’'.-]+)\s+(?P<last>[A-Z][\w’'-]+)\b)")
 
 
@@ -123,6 +140,10 @@ def find_source(sentence: str, article: ArticleFacts) -> Cue | None:
         cue = _cue_after(sentence, m.end(), m.start(), "according", article)
         if cue:
             return cue
+    for m in _INVERSION_RE.finditer(sentence):
+        cue = _cue_after(sentence, m.end(), m.start(), "said", article)
+        if cue:
+            return cue
     for pattern in (_STRONG_RE, _WEAK_RE):
         for m in pattern.finditer(sentence):
             cue = _cue_before(sentence, m.start(), m.group("verb").lower(), article)
@@ -131,10 +152,6 @@ def find_source(sentence: str, article: ArticleFacts) -> Cue | None:
         if pattern is _STRONG_RE:
             for m in _PASSIVE_BY_RE.finditer(sentence):
                 cue = _cue_after(sentence, m.end(), m.start(), "by", article)
-                if cue:
-                    return cue
-            for m in _INVERSION_RE.finditer(sentence):
-                cue = _cue_after(sentence, m.end(), m.start(), "said", article)
                 if cue:
                     return cue
     return None
@@ -149,13 +166,30 @@ def _cue_after(
         position += prefix.end()
     words: list[Token] = []
     for token in tokenize(ahead(sentence, position), position):
+        if not words and token.low in _POINTING:
+            words.append(token)  # "según esa organización", "según su informe"
+            continue
+        if words and token.low == "no" and ahead(sentence, token.end).lstrip().startswith("gub"):
+            words.append(token)  # "la organización no gubernamental Foro Penal"
+            continue
         if not token.is_word or token.low in _NP_BREAK or len(words) >= 14:
             break
-        if words and len(token.low) > 4 and token.low.endswith(("ed", "ing")):
+        if words and len(token.low) > 4 and token.low.endswith(_PARTICIPLE_ENDINGS):
             break
         words.append(token)
     while words and words[-1].low in _NP_GLUE:
         words.pop()
+    if words:
+        glued = re.match(r"\s\d+[A-Z]\b", sentence[words[-1].end :])
+        if glued:  # "Justicia 11J"
+            words.append(Token(glued.group()[1:], words[-1].end + 1, words[-1].end + glued.end()))
+    content = [w for w in words if w.low not in _NP_GLUE]
+    if content and content[0].low in TIME_WORDS:
+        return None  # "denunció el martes que …": a time, not who
+    if words and all(w.text.islower() or w.low in _NP_GLUE for w in content[:1]):
+        named = _APPOSED_NAME.match(sentence, words[-1].end)
+        if named:  # "dijo el ministro de Seguridad, Gustavo Villatoro": the person
+            words = tokenize(named.group("name"), named.start("name"))
     return _make_cue(sentence, words, cue_start, verb, article, "")
 
 
@@ -170,6 +204,20 @@ def _cue_before(sentence: str, verb_start: int, verb: str, article: ArticleFacts
         return None  # "the government's claims": a noun, not a verb
     if i >= 0 and tokens[i].low == "to":
         return None  # "able to confirm"
+    if (
+        i >= 3
+        and tokens[i].text == ")"
+        and tokens[i - 2].text == "("
+        and tokens[i - 1].text.isupper()
+    ):
+        i -= 3  # "El Comité … (COFADEH) denunció": the name before the acronym
+    if i >= 1 and tokens[i].low in _PRONOUNS and not tokens[i - 1].is_word:
+        # '"This is welcome," he said': the speaker named before
+        return Cue(name=tokens[i].text, kind="other", start=tokens[i].start, end=tokens[i].end)
+    if i >= 0 and tokens[i].low in {"and", "but", "y", "pero"}:
+        # "X rejected … and denied …": the sentence's subject says it
+        words = [w for w in leading_words(sentence) if w.end <= verb_start]
+        return _make_cue(sentence, words, words[0].start if words else 0, verb, article, "")
     apposition = ""
     if i >= 0 and tokens[i].text in {",", "—", "–"}:
         # "Jane Doe, a spokesperson for the Red Cross, said": skip back over the apposition
@@ -182,20 +230,33 @@ def _cue_before(sentence: str, verb_start: int, verb: str, article: ArticleFacts
         apposition = sentence[tokens[j].end : tokens[i].start]
         i = j - 1
     words: list[Token] = []
-    while i >= 0 and len(words) < 9:
+    while i >= 0 and len(words) < 12:
         token = tokens[i]
+        inside_name = (
+            token.low in _NAME_GLUE
+            and words
+            and words[-1].text[:1].isupper()
+            and i >= 1
+            and tokens[i - 1].text[:1].isupper()
+        )
+        if inside_name:
+            words.append(token)  # "Committee to Protect Journalists"
+            i -= 1
+            continue
         if token.low in _NP_BREAK and i >= 1 and tokens[i - 1].low in _CITED and words:
             # "Official figures cited in reports say": the figures say it, the reports carry it
             words, i = [], i - 2
             continue
         if not token.is_word or token.low in _NP_BREAK:
             break
-        if len(token.low) > 4 and token.low.endswith("ed") and token.text.islower():
+        if len(token.low) > 4 and token.low.endswith(_PARTICIPLE_ENDINGS) and token.text.islower():
             break
         words.append(token)
         i -= 1
     words.reverse()
-    if not words and not apposition and i >= 0 and tokens[i].low in {"and", "but"}:
+    if not words and not apposition and i == 0 and tokens[0].low in {"it", "they"}:
+        return Cue(name=tokens[0].text, kind="other", start=tokens[0].start, end=tokens[0].end)
+    if not words and not apposition and i >= 0 and tokens[i].low in {"and", "but", "y", "pero"}:
         # "Rights groups welcome the move but note …": the sentence's subject says it
         words = [w for w in leading_words(sentence) if w.end <= verb_start]
     while words and words[0].low in _NP_LEADING_JUNK:
@@ -214,6 +275,23 @@ def _make_cue(
     if not words or all(w.low in DETERMINERS for w in words):
         return None
     name = sentence[words[0].start : words[-1].end]
+    apposed = apposition.strip()
+    if (
+        apposed
+        and all(w.text.islower() for w in words if w.low not in DETERMINERS)
+        and re.fullmatch(r"(?:[A-ZÁÉÍÓÚÑ][\w’'-]+\s?){2,4}", apposed)
+    ):  # "El fiscal general, Tarek William Saab, informó": the person named in apposition
+        kind = _kind(name, verb, article.people, "")
+        return Cue(name=apposed, kind=kind, start=cue_start, end=words[-1].end)
+    person_of = _PERSON_OF.match(name)
+    if person_of and not any(
+        w.lower() in ACTOR_WORDS | FUNCTION | _NP_GLUE for w in person_of.group("person").split()
+    ):
+        kind = _kind(person_of.group("org"), verb, article.people, "")
+        return Cue(name=person_of.group("person"), kind=kind, start=cue_start, end=words[-1].end)
+    named = _GENERIC_AND_NAMED.match(name)
+    if named:
+        name = named.group("named")
     described = _described_name(words, sentence)
     kind = _kind(name, verb, article.people, apposition)
     if described:
@@ -222,10 +300,23 @@ def _make_cue(
 
 
 def _described_name(words: list[Token], sentence: str) -> str | None:
-    """The name after a descriptor ("Human rights group Foro Penal" -> "Foro Penal")."""
+    """The name after a descriptor: "Human rights group Foro Penal", "the NGO Foro Penal",
+    "la organización no gubernamental Foro Penal" -> "Foro Penal"."""
+    if len(words) >= 3 and words[0].low in DETERMINERS:
+        lower = 1
+        while lower < len(words) and words[lower].text.islower():
+            lower += 1
+        if 2 <= lower < len(words) and all(w.text[:1].isupper() for w in words[lower:]):
+            return sentence[words[lower].start : words[-1].end]  # "the water company SONEDE"
     for index, word in enumerate(words[:-1]):
-        if word.low in ACTOR_WORDS and word.text.islower() and words[index + 1].text[0].isupper():
-            return sentence[words[index + 1].start : words[-1].end]
+        descriptor = word.text.islower() or (word.text.isupper() and word.low in ACTOR_WORDS)
+        if word.low in ACTOR_WORDS and descriptor:
+            rest = words[index + 1 :]
+            while rest and rest[0].text.islower() and rest[0].low not in _NP_GLUE:
+                rest = rest[1:]  # "no gubernamental"
+            acronym_after_acronym = rest and rest[0].text.isupper() and word.text.isupper()
+            if rest and rest[0].text[0].isupper() and not acronym_after_acronym:
+                return sentence[rest[0].start : words[-1].end]
     return None
 
 

@@ -14,31 +14,41 @@ from typing import Any
 
 from ...schemas import DraftClaim, Quantity, Quote, Source
 from .attribution import ArticleFacts, Cue, find_source
-from .dates import time_of
+from .clauses import clauses
+from .dates import time_of, weekday_dates, with_dates
 from .disputes import is_disputed
+from .languages import detect, union_words
 from .lexicon import WS
 from .places import location_of, main_place
 from .quantities import Hit, find_quantities
 from .sentences import body_sentences
+from .sources import SourceNames
 from .subjects import subject_of
 from .tokens import flat
-from .units import unit_of
+from .units import translated_unit, unit_of
 
 _CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+[—–]\s+|\s+-\s+|\s+(?:and|but|while|whereas)\s+")
 _LEADING_CONJUNCTION = re.compile(r"^(?:and|but|while|whereas|with|as)\s+", re.I)
 
 
 def extract_claims(text: str) -> list[DraftClaim]:
-    """One claim per quantity in every body sentence of `text`, repeats folded."""
+    """One claim per quantity in every body sentence of `text`, one per body sentence without
+    a quantity, repeats folded."""
     article = ArticleFacts(text)
+    language = detect(text)
     sentences = body_sentences(text)
-    place = main_place(sentences)
+    names = SourceNames(main_place(sentences), text)
+    place = names.place  # the place the article is about, else the country it names most
     kept: dict[tuple[Any, ...], tuple[int, DraftClaim]] = {}
     order = 0
     for sentence in sentences:
-        for claim in _sentence_claims(sentence.text, article, place):
+        for claim in _sentence_claims(sentence.text, article, place, language, names):
             q = claim.quantity
-            if q is None:  # never: every claim here is built around a quantity
+            if q is None:
+                key: tuple[Any, ...] = ("statement", claim.statement.casefold())
+                if key not in kept:
+                    kept[key] = (order, claim)
+                    order += 1
                 continue
             key = (
                 q.qualifier,
@@ -57,25 +67,63 @@ def extract_claims(text: str) -> list[DraftClaim]:
             elif len(claim.evidence.quote) > len(previous[1].evidence.quote):
                 # a repeated fact: keep the mention with the most detail (body over standfirst)
                 kept[key] = (previous[0], claim)
-    return [claim for _, claim in sorted(kept.values(), key=lambda pair: pair[0])]
+    pinned = weekday_dates(text)
+    claims = [claim for _, claim in sorted(kept.values(), key=lambda pair: pair[0])]
+    if pinned:
+        for claim in claims:
+            claim.statement = with_dates(claim.statement, pinned)
+    return claims
 
 
-def _sentence_claims(sentence: str, article: ArticleFacts, place: str | None) -> list[DraftClaim]:
-    """One claim per quantity; the attribution, time and dispute cues are the sentence's."""
-    hits = find_quantities(sentence)
-    if not hits:
+def _sentence_claims(
+    sentence: str,
+    article: ArticleFacts,
+    place: str | None,
+    language: str,
+    names: SourceNames,
+) -> list[DraftClaim]:
+    """One claim per quantity (or one for the sentence when it has none); the attribution,
+    time and dispute cues are the sentence's."""
+    if _is_opinion(sentence, weak=False):
         return []
+    hits = find_quantities(sentence, language)
     cue = find_source(sentence, article)
-    source = Source(name=flat(cue.name), kind=cue.kind) if cue else Source(name="the article")
-    time_text, date = time_of(sentence)
+    if cue:
+        name, kind = names.canonical(flat(cue.name), cue.kind)
+        source = Source(name=name, kind=kind)  # type: ignore[arg-type]
+    else:
+        source = Source(name="the article")
+    time_text, date = time_of(sentence, language)
     location = location_of(sentence) or place  # where the sentence says, else the article's place
     disputed = is_disputed(sentence)
     subject = flat(subject_of(sentence, cue))
-    statements = _statements(sentence, hits, cue)
+    if cue and subject == flat(cue.name):
+        subject = _bare_subject(source.name)
     claims: list[DraftClaim] = []
+    spans = clauses(sentence)
+    if _is_claim_sentence(sentence):
+        for index, (start, end) in enumerate(spans):
+            if any(start <= hit.start < end for hit in hits):
+                continue  # its quantities are claims of their own, below
+            claims.append(
+                DraftClaim(
+                    statement=_clause_claim(sentence, spans, index, cue, source.name, subject),
+                    subject=subject,
+                    time_text=flat(time_text) if time_text else None,
+                    date=date,
+                    location=location,
+                    source=source,
+                    disputed=disputed,
+                    evidence=Quote(quote=sentence),
+                )
+            )
+    if not hits:
+        return claims
+    statements = [_pointed(s, cue, source.name) for s in _statements(sentence, hits, cue)]
     noun = ""
     for hit, statement in zip(hits, statements, strict=True):
         unit, noun = unit_of(sentence, hit, noun)
+        unit = translated_unit(sentence, hit, language) or unit
         quantity = Quantity(
             value=hit.value,
             lower=hit.lower,
@@ -132,4 +180,66 @@ def _clause_statement(clause: str, cue: Cue | None, start: int, end: int) -> str
     text = text[:1].upper() + text[1:]
     if cue and not (start <= cue.start < end):
         text = text.rstrip(".!?") + f", according to {flat(cue.name)}"
+    return text if text.endswith((".", "!", "?", "”", '"')) else text + "."
+
+
+_STRONG_OPINION = union_words("opinion", "strong")
+_WEAK_OPINION = union_words("opinion", "weak")
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def _is_opinion(sentence: str, weak: bool) -> bool:
+    """Framing or speculation in the article's voice (section 1 of the guideline)."""
+    words = {w.lower() for w in _WORDS.findall(sentence)}
+    return bool(words & _STRONG_OPINION or (weak and words & _WEAK_OPINION))
+
+
+def _is_claim_sentence(sentence: str) -> bool:
+    """A body sentence without a number is a claim unless it is a question, a fragment or
+    framing."""
+    words = sentence.split()
+    if len(words) < 5 or sentence.rstrip("”\"’' ").endswith("?"):
+        return False
+    return not _is_opinion(sentence, weak=True)
+
+
+def _bare_subject(name: str) -> str:
+    return re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I) or name
+
+
+def _pointed(statement: str, cue: Cue | None, name: str) -> str:
+    """ "The group said …" -> "Viasna said …": a pointer at the start becomes who it points to."""
+    if cue is None or cue.start != 0 or name == "the article":
+        return statement
+    written = flat(cue.name)
+    if statement.startswith(written) and written != name and len(written.split()) <= 3:
+        return name + statement[len(written) :]
+    return statement
+
+
+def _clause_claim(
+    sentence: str,
+    spans: list[tuple[int, int]],
+    index: int,
+    cue: Cue | None,
+    source: str,
+    subject: str,
+) -> str:
+    """The statement of one clause: the sentence when it is the only one; the first clause with
+    its attribution; a later clause with the sentence's subject in front ("… and denied X" ->
+    "Cuban foreign ministry denied X")."""
+    whole = WS.sub(" ", sentence).strip()
+    if len(spans) == 1:
+        return _pointed(whole, cue, source)
+    start, end = spans[index]
+    text = WS.sub(" ", sentence[start:end]).strip().rstrip(" ,;:")
+    if index == 0:
+        text = _pointed(text, cue, source)
+        if cue and not (start <= cue.start < end) and source != "the article":
+            text = text.rstrip(".!?") + f", according to {source}"
+    else:
+        actor = subject if subject != "the article" else source
+        if actor != "the article":
+            text = f"{actor} {text}"
+        text = text[:1].upper() + text[1:]
     return text if text.endswith((".", "!", "?", "”", '"')) else text + "."

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from .languages import union_list, union_words
 from .lexicon import VERB_OBJECT
 from .tokens import ahead
 
@@ -22,8 +23,17 @@ _DISPUTE_RE = re.compile(
 )
 
 
+# the other languages' cues, from their data files ("negó", "no ha sido confirmada")
+_OTHER_CUES = sorted(
+    union_words("disputes", "cues") | set(union_list("disputes", "phrases")), key=len, reverse=True
+)
+_OTHER_RE = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, _OTHER_CUES))})(?!\w)", re.I)
+
+
 def is_disputed(sentence: str) -> bool:
     """Dispute cues; "disputed"/"contested" only as verbs ("have disputed the count")."""
+    if _OTHER_RE.search(sentence):
+        return True
     for m in _DISPUTE_RE.finditer(sentence):
         if not m.group("adj"):
             return True

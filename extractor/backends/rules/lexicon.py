@@ -1,13 +1,16 @@
 """Word lists and patterns that several of the rules share.
 
-The lists are generic news English written as plain words, so they are easy to read and extend
-and know nothing about any particular article. A list or pattern that only one rule uses lives
-next to that rule instead; what is here is here because more than one module needs it.
+The language-dependent lists come from the language data files (`languages/*.toml`), merged
+over all languages; what is left in code here is shared structure. A list or pattern that only
+one rule uses lives next to that rule instead; what is here is here because more than one module
+needs it.
 """
 
 from __future__ import annotations
 
 import re
+
+from .languages import union_list, union_table, union_words
 
 
 def word_set(text: str) -> frozenset[str]:
@@ -16,74 +19,44 @@ def word_set(text: str) -> frozenset[str]:
 
 
 # months and weekdays: for date patterns, and words that are never a name or a place
-MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTH_NAMES = union_list("dates", "months")
+# written as in the data file and capitalised ("julio", "Julio"; "July")
+MONTHS = "|".join(dict.fromkeys([*_MONTH_NAMES, *(m.capitalize() for m in _MONTH_NAMES)]))
 _MONTH_ABBR = r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 MONTH = rf"(?:(?:{MONTHS})\b|(?:{_MONTH_ABBR})\b\.?)"
-WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_WEEKDAY_NAMES = union_list("dates", "weekdays")
+WEEKDAYS = "|".join(dict.fromkeys([*_WEEKDAY_NAMES, *(d.capitalize() for d in _WEEKDAY_NAMES)]))
 
 TIME_WORDS = frozenset(
     (MONTHS + "|" + WEEKDAYS + "|" + _MONTH_ABBR + "|Christmas|Easter").lower().split("|")
 )
 
-# counts written in words: quantities to find, and words that never begin a subject
-_COUNTING = (
-    "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty"
-)
-NUMBER_WORDS = {word: value for value, word in enumerate(_COUNTING.split(), start=2)}
-# "one" is left out on purpose: "one of", "one year", "no one" are almost never counts.
-
+# counts written in words, hedges and vague counts: from every language's data file
+NUMBER_WORDS: dict[str, int] = union_table("numbers", "words")
+HEDGES: dict[str, str] = union_table("hedges")
 VAGUE: dict[str, tuple[float, float]] = {
-    "tens of thousands": (20_000, 99_999),
-    "hundreds of thousands": (200_000, 999_999),
-    "dozens": (24, 99),
-    "hundreds": (200, 999),
-    "thousands": (2_000, 9_999),
-    "millions": (2_000_000, 9_999_999),
+    phrase: (float(lo), float(hi)) for phrase, (lo, hi) in union_table("vague").items()
 }
+SCALES: dict[str, int] = union_table("numbers", "scales")
+CURRENCY_WORDS = union_words("numbers", "currencies")
+PERCENT_WORDS = union_list("numbers", "percent")
+DURATION_WORDS = union_words("numbers", "durations")
+SPEECH_VERBS = union_words("attribution", "strong_verbs")
+WEAK_SPEECH_VERBS = union_words("attribution", "weak_verbs")
+ACCORDING_TO = union_list("attribution", "according_to")
+ANAPHORA: dict[str, str] = union_table("attribution", "anaphora")
 
 # words that end a noun phrase: determiners, prepositions, conjunctions, auxiliaries, pronouns
-FUNCTION = word_set(
-    """
-    the a an this that these those its their his her our my your
-    in on at of for from to with by after before during since until over under across into
-    through between among amid against about around near without within behind off per via
-    and or but while as than because if so nor yet though although whereas when where
-    is are was were be been being have has had do does did will would can could may might
-    must shall should remain remains remained continue continues continued
-    who which whom whose it they them he she we i you there here
-    still also now then only just reportedly allegedly already more less most many much very
-    too not never ever later ago each all both some any such same last first
-    said says say having
-    """
-)
+FUNCTION = union_words("words", "function_words")
 
-DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
+DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"}) | union_words(
+    "attribution", "determiners"
+) - {"its", "their", "his", "her", "su", "sus"}
 
 # words that name an actor, by the kind of source it is
-GOVERNMENT = word_set(
-    """
-    government governments ministry ministries minister ministers authorities authority
-    official officials administration president presidency state police army military
-    pentagon regime cabinet department prosecutor prosecutors governor mayor parliament
-    congress senate court courts judiciary embassy kremlin
-    """
-)
-NGO = word_set(
-    """
-    group groups committee committees rights ngo ngos foro forum monitors monitor campaigners
-    campaigner activists activist organisation organisations organization organizations
-    foundation charity charities coalition association watch amnesty observatory advocates
-    unions union
-    """
-)
-MEDIA = word_set(
-    """
-    agency agencies afp reuters ap tasr media report reports newspaper newspapers outlet outlets
-    broadcaster press bbc cnn news television tv radio journal times reporters journalists
-    dpa efe ansa xinhua bloomberg
-    """
-)
+GOVERNMENT = union_words("words", "government")
+NGO = union_words("words", "ngo")
+MEDIA = union_words("words", "media")
 
 ACTOR_WORDS = GOVERNMENT | NGO | MEDIA
 

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import re
 
+from .languages import union_list, union_words
 from .lexicon import ACTOR_WORDS, INITIALISM, TIME_WORDS
 from .sentences import Sentence
 from .tokens import behind, flat, is_attributive
 
+_PREPOSITIONS = "|".join(
+    re.escape(p) for p in sorted(union_list("connectives", "places"), key=len, reverse=True)
+)
+_ARTICLES = "|".join(re.escape(a) for a in sorted(union_words("attribution", "articles")))
 _LOCATION_RE = re.compile(
-    r"\b(?:in|at|across|throughout|near|outside|inside|off)\s+(?:the\s+)?"
+    rf"\b(?:{_PREPOSITIONS})\s+(?:(?:{_ARTICLES})\s+)?"
     r"(?P<loc>[A-Z][\w’'.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w’'.-]*)*)"
     r"(?P<tail>\s+(?:state|province|region|prison|city|county|district|area|camp|village|town|"
     r"island|islands|coast|border|harbour|harbor|port|airport|valley|river|bay|base)\b)?"

@@ -11,70 +11,97 @@ import re
 from dataclasses import dataclass
 
 from ...schemas.claims import Qualifier
-from .lexicon import DETERMINERS, MONTH, NUMBER_WORDS, VAGUE, word_set
+from .languages import languages, union_list, union_words
+from .lexicon import (
+    CURRENCY_WORDS,
+    DURATION_WORDS,
+    HEDGES,
+    MONTH,
+    NUMBER_WORDS,
+    PERCENT_WORDS,
+    SCALES,
+    VAGUE,
+    word_set,
+)
 from .tokens import ahead, behind
 
-_QUALIFIERS: dict[str, Qualifier] = {
-    "at least": "at_least",
-    "a minimum of": "at_least",
-    "no fewer than": "at_least",
-    "no less than": "at_least",
-    "not less than": "at_least",
-    "no more than": "at_most",
-    "not more than": "at_most",
-    "up to": "at_most",
-    "at most": "at_most",
-    "a maximum of": "at_most",
-    "more than": "more_than",
-    "over": "more_than",
-    "upwards of": "more_than",
-    "in excess of": "more_than",
-    "fewer than": "less_than",
-    "less than": "less_than",
-    "under": "less_than",
-    "nearly": "nearly",
-    "almost": "nearly",
-    "close to": "nearly",
-    "about": "about",
-    "around": "about",
-    "roughly": "about",
-    "approximately": "about",
-    "some": "about",
-    "an estimated": "about",
-    "circa": "about",
-}
+_QUALIFIERS: dict[str, Qualifier] = HEDGES  # type: ignore[assignment]
 
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_SCALES = SCALES
 _CURRENCIES = {"$": "dollars", "€": "euros", "£": "pounds"}
 _GLUED_UNITS = word_set("km kms m mi ft cm mm kg kgs g lb lbs t mph kph kmh mw gw kw bn ha")
 
-_LABELS = word_set(
-    "article section chapter flight route resolution room page part phase level category "
-    "model no number highway grade stage volume vol"
-)
+_LABELS = union_words("numbers", "labels")
 
-_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_NUM_RE = re.compile(rf"(?<![\w.,:/$€£-])(?P<cur>[$€£])?(?P<num>{_NUMBER})(?P<att>[A-Za-z]+)?")
-_WORD_NUM_RE = re.compile(rf"\b(?P<word>{'|'.join(NUMBER_WORDS)})\b(?!-)", re.I)
-_VAGUE_RE = re.compile(rf"\b(?P<vague>{'|'.join(VAGUE)})\b", re.I)
+
+def _number_pattern(decimal: str) -> str:
+    """ "1,800" / "2.5" where the decimal mark is "."; "1.553" / "2,4" where it is ","."""
+    d, t = re.escape(decimal), re.escape("," if decimal == "." else ".")
+    return rf"\d{{1,3}}(?:{t}\d{{3}})+(?:{d}\d+)?|\d+(?:{d}\d+)?"
+
+
+_NUMBER = _number_pattern(".")
+_NUM_RES = {
+    decimal: re.compile(
+        rf"(?<![\w.,:/$€£-])(?P<cur>[$€£])?(?P<num>{_number_pattern(decimal)})(?P<att>[A-Za-z]+)?"
+    )
+    for decimal in (".", ",")
+}
+
+
+def _alternation(words: object) -> str:
+    return "|".join(sorted(map(str, words), key=len, reverse=True))  # type: ignore[call-overload]
+
+
+# number words and vague counts are read in the article's own language only: "once" is eleven
+# in Spanish and "miles" thousands, but neither in English
+_WORD_NUM_RES = {
+    code: re.compile(rf"\b(?P<word>{_alternation(lang.data['numbers']['words'])})\b(?!-)", re.I)
+    for code, lang in languages().items()
+}
+# "the two countries" is no count; Spanish "a" is a preposition ("liberó a seis personas")
+_DETERMINERS = {
+    code: frozenset(lang.data["attribution"]["determiners"].split())
+    | ({"the", "a", "an"} if code == "en" else set())
+    for code, lang in languages().items()
+}
+_VAGUE_RES = {
+    code: re.compile(rf"\b(?P<vague>{_alternation(lang.data['vague'])})\b", re.I)
+    for code, lang in languages().items()
+}
 _RANGE_RE = re.compile(rf"\bbetween\s+(?P<lo>{_NUMBER})\s+and\s+(?P<hi>{_NUMBER})\b", re.I)
 _QUAL_RE = re.compile(
     rf"(?:^|(?<=[\s(“\"'—–-]))(?P<qual>{'|'.join(sorted(_QUALIFIERS, key=len, reverse=True))})"
     r"\s+$",
     re.I,
 )
-_SCALE_RE = re.compile(rf"^\s+(?P<scale>{'|'.join(_SCALES)})\b", re.I)
-_PERCENT_RE = re.compile(r"^(?:\s?%|\s+per\s?cent\b|\s+percent\b)", re.I)
+_SCALE_RE = re.compile(
+    rf"^\s+(?P<scale>{'|'.join(sorted(_SCALES, key=len, reverse=True))})\b", re.I
+)
+_PERCENT_WORDS = "|".join(re.escape(w).replace("\\ ", r"\s?") for w in PERCENT_WORDS)
+_PERCENT_RE = re.compile(rf"^(?:\s?%|\s+(?:{_PERCENT_WORDS})\b)", re.I)
+_CURRENCY_AFTER_RE = re.compile(
+    rf"^\s+(?:(?:de|of)\s+)?(?P<cur>{'|'.join(sorted(CURRENCY_WORDS, key=len, reverse=True))})\b",
+    re.I,
+)
+# "2,4 por cada 100.000 habitantes", "per 100,000": the base of a rate, not a count
+_RATE_BEFORE_RE = re.compile(
+    rf"\b(?:{'|'.join(map(re.escape, union_list('connectives', 'rate')))})\s+$", re.I
+)
+# "of the 31", "de los 31": a number already counted, pointed back at
+_BACK_REFERENCE_RE = re.compile(
+    rf"\b(?:{'|'.join(map(re.escape, union_list('connectives', 'back_reference')))})\s+$", re.I
+)
 _COMPOUND_RE = re.compile(r"^(?:-[A-Za-z]|[-–]\s?\d|/\d)")
 _CLOCK_RE = re.compile(r"^\s*(?:a\.m\.|p\.m\.|am\b|pm\b|gmt\b|utc\b|:\d)", re.I)
 _DURATION_RE = re.compile(
-    r"^\s+(?:(?:more|other|consecutive|straight|full|long)\s+)?"
-    r"(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries|century"
-    r"|nights?)\b",
+    r"^\s+(?:(?:more|other|consecutive|straight|full|long|más)\s+)?"
+    rf"(?:{'|'.join(sorted(DURATION_WORDS, key=len, reverse=True))})\b",
     re.I,
 )
 _MONTH_BEFORE_RE = re.compile(rf"\b{MONTH}\s+$")
-_MONTH_AFTER_RE = re.compile(rf"^(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}")
+_DAY_MONTH = "|".join(map(re.escape, union_list("connectives", "day_month")))
+_MONTH_AFTER_RE = re.compile(rf"^(?:st|nd|rd|th)?\s+(?:(?:{_DAY_MONTH})\s+)?{MONTH}")
 _CONVERSION_GAP = re.compile(r"^\s*\(\s*$")
 
 
@@ -91,8 +118,13 @@ class Hit:
     glued: str = ""  # a unit written with the number: "km", "percent", "dollars"
 
 
-def find_quantities(sentence: str) -> list[Hit]:
-    """Every count in the sentence, in order; dates, years, ordinals, durations left out."""
+def find_quantities(sentence: str, language: str = "en") -> list[Hit]:
+    """Every count in the sentence, in order; dates, years, ordinals, durations left out.
+
+    `language` is the article's: its decimal mark ("," in Spanish: "1.553" is 1553, "2,4" is
+    2.4), number words and vague counts.
+    """
+    decimal = languages()[language].decimal
     hits: list[Hit] = []
     taken: list[tuple[int, int]] = []
     for m in _RANGE_RE.finditer(sentence):
@@ -101,32 +133,34 @@ def find_quantities(sentence: str) -> list[Hit]:
             continue
         hits.append(Hit(m.start(), m.end(), "range", None, lower=lo, upper=hi))
         taken.append((m.start(), m.end()))
-    for m in _VAGUE_RE.finditer(sentence):
+    for m in _VAGUE_RES[language].finditer(sentence):
         lower, upper = VAGUE[m.group("vague").lower()]
         hits.append(Hit(m.start(), m.end(), "vague", None, lower=lower, upper=upper))
         taken.append((m.start(), m.end()))
-    for m in _NUM_RE.finditer(sentence):
+    for m in _NUM_RES[decimal].finditer(sentence):
         if not any(s <= m.start() < e for s, e in taken):
-            hit = _number_hit(sentence, m)
+            hit = _number_hit(sentence, m, decimal)
             if hit is not None:
                 hits.append(hit)
-    for m in _WORD_NUM_RE.finditer(sentence):
+    for m in _WORD_NUM_RES[language].finditer(sentence):
         if not any(s <= m.start() < e for s, e in taken):
-            hit = _word_hit(sentence, m)
+            hit = _word_hit(sentence, m, language)
             if hit is not None:
                 hits.append(hit)
-    hits.sort(key=lambda h: h.start)
+    hits.sort(key=lambda h: (h.start, -h.end))
     kept: list[Hit] = []
     for hit in hits:
+        if kept and hit.start < kept[-1].end:
+            continue  # "700 millones de dólares": "millones" is the number's scale
         if kept and _CONVERSION_GAP.match(sentence[kept[-1].end : hit.start]):
             continue  # "134km (83 miles)": the same distance converted, not a new count
         kept.append(hit)
     return kept
 
 
-def _number_hit(sentence: str, m: re.Match[str]) -> Hit | None:
+def _number_hit(sentence: str, m: re.Match[str], decimal: str = ".") -> Hit | None:
     digits, glued_letters, currency = m.group("num"), m.group("att") or "", m.group("cur")
-    value = _to_float(digits)
+    value = _to_float(digits, decimal)
     end = m.end()
     glued = ""
     if glued_letters:
@@ -145,9 +179,15 @@ def _number_hit(sentence: str, m: re.Match[str]) -> Hit | None:
     if percent:
         end += percent.end()
         glued = "percent"
+    money = _CURRENCY_AFTER_RE.match(ahead(sentence, end))
+    if money and not glued:
+        end += money.end()
+        glued = money.group("cur").lower()  # "50.000 quetzales": money, not people
     if currency:
         glued = _CURRENCIES[currency]
     before = behind(sentence, m.start())
+    if _RATE_BEFORE_RE.search(before) or _BACK_REFERENCE_RE.search(before):
+        return None
     qualifier_match = _QUAL_RE.search(before)
     is_day = value <= 31 and value == int(value)
     if is_day and (_MONTH_BEFORE_RE.search(before) or _MONTH_AFTER_RE.match(after)):
@@ -159,29 +199,39 @@ def _number_hit(sentence: str, m: re.Match[str]) -> Hit | None:
             return None  # "Article 5", "Flight 370", "aged 18", "Jane Doe, 54,"
     start = qualifier_match.start("qual") if qualifier_match else m.start()
     qualifier = _QUALIFIERS[qualifier_match.group("qual").lower()] if qualifier_match else "exact"
+    if qualifier in ("less_than", "more_than") and value <= 21 and not re.match(r"^\s+\w", after):
+        return None  # "about 30 of them under 18": an age limit, not a count
     return Hit(start, end, qualifier, value, glued=glued)
 
 
-def _word_hit(sentence: str, m: re.Match[str]) -> Hit | None:
+def _word_hit(sentence: str, m: re.Match[str], language: str = "en") -> Hit | None:
     """Number words are counts only when they head a noun ("four experts"), not "the two"."""
     before, after = behind(sentence, m.start()), ahead(sentence, m.end())
     previous = [w.lower() for w in before.split()[-2:]]
-    if set(previous) & (DETERMINERS | {"its", "their", "his", "her", "our", "all", "both"}):
+    determiners = _DETERMINERS[language] | {"its", "their", "his", "her", "our", "all", "both"}
+    if set(previous) & determiners:
         return None  # "the two countries", "the aforementioned two dismissals"
     if previous and previous[-1] == "of":
         return None
-    if _DURATION_RE.match(after) or re.match(r"^\s+(?:of|or|to|and)\b", after, re.I):
+    value, end = float(NUMBER_WORDS[m.group("word").lower()]), m.end()
+    scale = _SCALE_RE.match(after)
+    if scale:  # "dos mil", "two thousand"
+        value *= _SCALES[scale.group("scale").lower()]
+        end += scale.end()
+        after = ahead(sentence, end)
+    if _DURATION_RE.match(after) or re.match(r"^\s+(?:of|or|to|and|o|y|a)\b", after, re.I):
         return None
-    if not re.match(r"^\s+[a-z]", after):
+    if not re.match(r"^\s+[^\W\d_]", after) or not after.strip()[:1].islower():
         return None
     qualifier_match = _QUAL_RE.search(before)
     start = qualifier_match.start("qual") if qualifier_match else m.start()
     qualifier = _QUALIFIERS[qualifier_match.group("qual").lower()] if qualifier_match else "exact"
-    return Hit(start, m.end(), qualifier, float(NUMBER_WORDS[m.group("word").lower()]))
+    return Hit(start, end, qualifier, value)
 
 
-def _to_float(digits: str) -> float:
-    return float(digits.replace(",", ""))
+def _to_float(digits: str, decimal: str = ".") -> float:
+    thousands = "," if decimal == "." else "."
+    return float(digits.replace(thousands, "").replace(decimal, "."))
 
 
 def _looks_like_year(digits: str) -> bool:

@@ -11,29 +11,25 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
+from .languages import union_list
 from .lexicon import INITIALISM, WS, word_set
 
 _ABBREVIATIONS = word_set(
     "mr mrs ms dr prof gen sen rep gov lt col capt sgt st mt jr sr inc corp ltd co vs no nos "
-    "fig approx est dept univ ave jan feb mar apr jun jul aug sep sept oct nov dec"
+    "fig approx est dept univ ave jan feb mar apr jun jul aug sep sept oct nov dec "
+    "sr sra srta dra lic ing av gral"
 )
 
-_STOP_LINE = re.compile(
-    r"^(?:related (?:articles?|stories|content|coverage|news)|more (?:stories|articles) from"
-    r"|you may also like|recommended for you|read next)\b",
-    re.I,
-)
-_LINK_LINE = re.compile(
-    r"^(?:also read|read also|read more|see also|original source|this content is ai[- ]generated"
-    r"|image:|photo:|caption:|credit:|watch:|listen:)(?!\w)",
-    re.I,
-)
+
+def _starts(phrases: list[str]) -> str:
+    return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+
+
+# page furniture from every language's data file
+_STOP_LINE = re.compile(rf"^(?:{_starts(union_list('furniture', 'stop'))})(?!\w)", re.I)
+_LINK_LINE = re.compile(rf"^(?:{_starts(union_list('furniture', 'skip'))})", re.I)
 # labels only when the line is short: "Trending" is furniture, "Trending topics showed …" is not
-_LABEL_LINE = re.compile(
-    r"^(?:trending|help us improve|advertisement|sponsored content|subscribe|sign up|follow us"
-    r"|share this|click here)(?!\w)",
-    re.I,
-)
+_LABEL_LINE = re.compile(rf"^(?:{_starts(union_list('furniture', 'label'))})(?!\w)", re.I)
 _CAPTION = re.compile(
     r"\[[^\[\]]*(?:Images?|Photos?|Getty|Reuters|AP|AFP|EPA|Shutterstock|Pool|Handout)[^\[\]]*\]"
     r"|Images\]|\((?:Photo|Image|Credit):[^)]*\)"

@@ -14,7 +14,8 @@ from .lexicon import FUNCTION, INITIALISM, VERB_OBJECT, WS, word_set
 
 WINDOW = 160  # characters each side of a number or cue that the rules look at
 
-_TOKEN = re.compile(r"[^\W\d_][\w’'-]*(?:\.[^\W\d_]+)*\.?|\d[\d,.]*\d|\d|[^\w\s]")
+_TOKEN = re.compile(r"[^\W\d_][\w’'-]*(?:\.[^\W\d_]+)*\.?|\d+[A-Z]{1,3}\b|\d[\d,.]*\d|\d|[^\w\s]")
+_NAME_CODE = re.compile(r"\d+[A-Z]{1,3}")  # "Justicia 11J", "G20": part of a name
 
 _TITLE_DOTS = word_set("mr mrs ms dr prof gen sen rep gov lt col capt sgt st jr sr")
 
@@ -33,7 +34,7 @@ class Token:
 
     @property
     def is_word(self) -> bool:
-        return self.text[0].isalpha()
+        return self.text[0].isalpha() or bool(_NAME_CODE.fullmatch(self.text))
 
 
 def ahead(sentence: str, position: int) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from .languages import languages
 from .lexicon import DETERMINERS, FUNCTION, word_set
 from .quantities import Hit
 from .tokens import ahead, behind, tokenize, verb_like
@@ -182,3 +183,30 @@ def _is_participle(word: str) -> bool:
     if word in _PARTICIPLES:
         return True
     return len(word) > 4 and word.endswith("ed") and word not in _NOT_PARTICIPLES
+
+
+def translated_unit(sentence: str, hit: Hit, language: str) -> str | None:
+    """For a language with a `[units]` table: the counted noun after the number and a verb
+    near it, in the schema's words ("73 personas siguen encarceladas" -> "people still held")."""
+    table = languages()[language].data.get("units")
+    if not table or hit.glued:
+        return None
+    after = ahead(sentence, hit.end).lower()
+    noun = next(
+        (
+            unit
+            for written, unit in sorted(table["nouns"].items(), key=lambda kv: -len(kv[0]))
+            if re.match(rf"\s+(?:de\s+)?{re.escape(written)}\b", after)
+        ),
+        None,
+    )
+    near = re.findall(r"[^\W\d_]+", behind(sentence, hit.start)[-40:].lower() + " " + after[:60])
+    verb = next((table["verbs"][w] for w in near if w in table["verbs"]), None)
+    if noun is None and verb is None:
+        return None
+    if verb == "deaths" or noun == "deaths":
+        return "deaths"
+    noun = noun or "people"
+    if verb and verb not in noun:
+        return f"{noun} {verb}"
+    return noun

@@ -1,0 +1,32 @@
+"""Clauses: "X rejected … and denied …" is two claims, one per coordinated predicate.
+
+A sentence is cut where a conjunction ("and", "but", "y", "pero") is followed by a verb (a
+word from the language file's `verbs`, or one with a past-tense ending), optionally after a
+clitic ("y los califican"). The cues are the language files' `[clauses]` tables.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .languages import union_list, union_words
+
+_CONJUNCTIONS = "|".join(map(re.escape, union_list("clauses", "conjunctions")))
+_VERBS = "|".join(sorted(map(re.escape, union_words("clauses", "verbs")), key=len, reverse=True))
+_ENDINGS = "|".join(map(re.escape, union_list("clauses", "verb_endings")))
+_PRONOUNS = "|".join(map(re.escape, union_words("clauses", "pronouns")))
+_CUT = re.compile(
+    rf",?\s+(?:{_CONJUNCTIONS})\s+(?=(?:(?:{_PRONOUNS})\s+)?(?:(?:{_VERBS})\b|\w{{3,}}(?:{_ENDINGS})\b))"
+)
+
+
+def clauses(sentence: str) -> list[tuple[int, int]]:
+    """(start, end) of each coordinated clause; the whole sentence when there is no cut."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _CUT.finditer(sentence):
+        if len(sentence[start : m.start()].split()) >= 3 and len(sentence[m.end() :].split()) >= 2:
+            spans.append((start, m.start()))
+            start = m.end()
+    spans.append((start, len(sentence)))
+    return spans

@@ -1,0 +1,168 @@
+"""The rules baseline on Spanish (and English beside it): number formats, hedges, dates,
+attribution, canonical sources and the language detector. Sentences written here, not taken
+from the seeds or the unseen gold set."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.backends.rules import extract_claims
+from extractor.backends.rules.languages import detect, languages
+from extractor.schemas import DraftClaim
+
+SPANISH = """Diario del Sur
+Internacional
+
+Liberan a presos en Arvandia
+
+Al menos 107 presos políticos fueron excarcelados el jueves en Arvandia, según la organización Voces Libres.
+Más de 900 personas siguen detenidas por motivos políticos, denunció Voces Libres.
+Unos 720 reclusos recibieron medidas cautelares, informó el Gobierno de Arvandia.
+Las protestas del 28 de julio dejaron 2.000 detenidos y casi dos mil heridos, según la Fiscalía General.
+Cientos de familiares esperaron frente a la cárcel desde las 6:00, y decenas de ellos pasaron la noche allí.
+Amnistía Internacional pidió la liberación de todos los presos políticos.
+El ministro, de 54 años, aseguró que el 40 % de los liberados volverá a su trabajo y que el Estado pagará 5.000 pesos a cada uno.
+Lea también: Otra noticia con 300 detenidos
+Noticias relacionadas
+Un tribunal condenó a 80 personas.
+"""  # noqa: E501
+
+
+def by_text(text: str) -> dict[str, DraftClaim]:
+    return {
+        c.quantity.text.lower(): c for c in extract_claims(text) if c.quantity and c.quantity.text
+    }
+
+
+@pytest.fixture(scope="module")
+def found() -> dict[str, DraftClaim]:
+    return by_text(SPANISH)
+
+
+def test_the_language_is_detected_per_article() -> None:
+    assert detect(SPANISH) == "es"
+    assert detect("At least 87 people were released on Thursday, rights groups said.") == "en"
+    assert detect("") == "en"
+    assert set(languages()) >= {"en", "es"}
+
+
+@pytest.mark.parametrize(
+    ("written", "qualifier", "value"),
+    [
+        ("al menos 107", "at_least", 107),
+        ("más de 900", "more_than", 900),
+        ("unos 720", "about", 720),
+        ("2.000", "exact", 2000),
+        ("casi dos mil", "nearly", 2000),
+    ],
+)
+def test_spanish_hedges_and_number_formats(
+    found: dict[str, DraftClaim], written: str, qualifier: str, value: float
+) -> None:
+    quantity = found[written].quantity
+    assert quantity is not None
+    assert (quantity.qualifier, quantity.value) == (qualifier, value)
+
+
+def test_spanish_vague_counts_have_bounds(found: dict[str, DraftClaim]) -> None:
+    assert (found["cientos"].quantity.lower, found["cientos"].quantity.upper) == (200, 999)  # type: ignore[union-attr]
+    assert found["decenas"].quantity.qualifier == "vague"  # type: ignore[union-attr]
+
+
+def test_dates_times_ages_percentages_and_money_are_never_counts_of_people(
+    found: dict[str, DraftClaim],
+) -> None:
+    values = {c.quantity.value for c in found.values() if c.quantity}
+    assert not values & {28, 6, 54}  # "28 de julio", "las 6:00", "de 54 años"
+    assert found["40 %"].quantity.unit == "percent"  # type: ignore[union-attr]
+    assert found["5.000 pesos"].quantity.unit == "pesos"  # type: ignore[union-attr]
+
+
+def test_a_spanish_date_keeps_its_text_and_no_invented_year(found: dict[str, DraftClaim]) -> None:
+    claim = found["2.000"]
+    assert (claim.time_text, claim.date) == ("28 de julio", None)
+    (dated,) = [c for c in extract_claims("Fue detenido el 29 de julio de 2022, dijo su abogado.")]
+    assert (dated.time_text, dated.date) == ("29 de julio de 2022", "2022-07-29")
+
+
+def test_spanish_attribution_and_canonical_sources(found: dict[str, DraftClaim]) -> None:
+    assert found["al menos 107"].source.name == "Voces Libres"
+    assert found["más de 900"].source.name == "Voces Libres"
+    assert (
+        found["unos 720"].source.name == "Arvandian government"
+        or found["unos 720"].source.kind == "government"
+    )
+    assert found["2.000"].source.name == "Fiscalía General"
+    (amnesty,) = [c for c in extract_claims(SPANISH) if c.evidence.quote.startswith("Amnistía")]
+    assert amnesty.quantity is None and amnesty.source.name == "Amnesty International"
+
+
+def test_the_government_is_named_after_its_country() -> None:
+    (claim,) = extract_claims("El Gobierno cubano anunció la excarcelación de 553 presos.")
+    assert (claim.source.name, claim.source.kind) == ("Cuban government", "government")
+
+
+def test_spanish_furniture_and_other_stories_are_skipped() -> None:
+    quotes = [c.evidence.quote for c in extract_claims(SPANISH)]
+    assert not [q for q in quotes if "Lea también" in q or "80 personas" in q]
+
+
+def test_words_of_one_language_are_not_read_in_another() -> None:
+    # "miles" and "once" are Spanish number words, but not in English
+    claims = extract_claims(
+        "The convoy travelled 134km (83 miles) once the road opened, officials said."
+    )
+    assert [c.quantity.value for c in claims if c.quantity] == [134]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("Al menos 107 presos fueron excarcelados, según la ONG Foro Penal.", "Foro Penal"),
+        (
+            "Más de 900 siguen presos, informó la organización no gubernamental Foro Penal.",
+            "Foro Penal",
+        ),
+        ("At least 87 were freed, the NGO Foro Penal said.", "Foro Penal"),
+        ("At least 87 were freed, the Penal Forum said.", "Foro Penal"),
+        ("Amnistía Internacional denunció 40 detenciones.", "Amnesty International"),
+        (
+            "El fiscal general, Tarek William Saab, informó que 2.000 detenidos salieron.",
+            "Tarek William Saab",
+        ),
+        ("Guatemala's foreign ministry said 135 people arrived.", "Guatemalan foreign ministry"),
+    ],
+)
+def test_recurring_sources_get_one_name_in_both_languages(sentence: str, name: str) -> None:
+    assert extract_claims(sentence)[-1].source.name == name
+
+
+def test_he_said_and_a_second_predicate_keep_the_speaker() -> None:
+    text = (
+        'Ana Ruiz said 40 prisoners were freed. "This is not enough," she said.\n'
+        "The Cuban foreign ministry rejected the report and denied that 20 prisoners were ill.\n"
+    )
+    claims = extract_claims(text)
+    quoted = next(c for c in claims if c.evidence.quote.startswith('"This'))
+    assert quoted.source.name == "Ana Ruiz"
+    denied = next(c for c in claims if c.quantity and c.quantity.value == 20)
+    assert denied.source.name.removeprefix("The ") == "Cuban foreign ministry"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "value"),
+    [
+        ("The Committee to Protect Journalists said 30 reporters were jailed.", None, 30),
+        ("La Red de Apoyo (REDA) denunció que 15 activistas fueron detenidos.", "Red de Apoyo", 15),
+        ("The state oil company PETRONA said 12 workers were hurt.", "PETRONA", 12),
+        ("Unas 500 personas marcharon, según los organizadores.", "organisers", 500),
+        ("La policía liberó a seis personas, informó la Defensoría.", "Defensoría", 6),
+    ],
+)
+def test_names_inside_brackets_descriptors_and_spanish_generic_actors(
+    sentence: str, name: str | None, value: float
+) -> None:
+    claim = next(c for c in extract_claims(sentence) if c.quantity)
+    assert claim.quantity is not None and claim.quantity.value == value
+    expected = name or "The Committee to Protect Journalists"
+    assert claim.source.name == expected
