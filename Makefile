@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 OUT ?= out
 
-.PHONY: run test install chromium bench llama-server
+.PHONY: run test test-fast install chromium bench llama-server
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -37,7 +37,13 @@ llama-server: install
 test: install chromium llama-server
 	$(VENV)/bin/ruff check extractor schemas tests benchmarks
 	$(VENV)/bin/ruff format --check extractor schemas tests benchmarks
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest
+
+# The inner loop: no slow tier (real servers, grammar engines, Ray, subprocess kills, browser).
+test-fast: install
+	$(VENV)/bin/pytest -m "not slow and not browser and not packaging" -q
 
 
 bench: install
