@@ -42,7 +42,7 @@ class InputProblem:
     """An input item that cannot become an article; reported as an error record."""
 
     id: str
-    source: str
+    source: str | None
     kind: str
     message: str
 
@@ -131,7 +131,7 @@ def decode_text(raw: bytes) -> str:
         return raw.decode("latin-1")
 
 
-def to_article(item_id: str, source: str, text: str) -> Item:
+def to_article(item_id: str, source: str | None, text: str) -> Item:
     if "\x00" in text:
         return InputProblem(item_id, source, "binary", "text holds NUL characters: binary data?")
     if not text.strip():

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from .articles import (
     JSONL_SUFFIXES,
@@ -160,7 +160,7 @@ class _FailFastWatch:
         )
 
 
-def _describe(records: list[dict], expected: dict[str, str]) -> str:
+def _describe(records: list[dict[str, Any]], expected: dict[str, str]) -> str:
     """What differs between the earlier records and this run, e.g. "model 'rules' (now 'm')"."""
     parts = []
     for name in SAME_CONFIG:
@@ -179,7 +179,7 @@ def _resume(
     """Ids to skip; rewrites the output without error, torn and (with redo) stale records."""
     existing = sink.scan()
     kept: dict[str, bytes] = {}
-    stale: list[dict] = []
+    stale: list[dict[str, Any]] = []
     for line, record in existing.ok():
         provenance = record.get("provenance") or {}
         if any(str(provenance.get(k)) != expected[k] for k in SAME_CONFIG):

@@ -288,6 +288,7 @@ class BatchJob:
                     skip_pending.add(item.id)
                     lines = []
                     for planned in _plan(ex, item):
+                        assert planned.cache_key is not None  # _plan refuses a request without
                         if planned.cache_key in seen_keys:
                             summary.deduplicated += 1
                         elif ex.cache is not None and ex.cache.get(planned.cache_key):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -392,7 +393,9 @@ def eval_(
         print_report(result, console, details=details)
         if old is not None:
             print_comparison(compare(old, result), console)
-    done = typer.echo if not as_json else (lambda line: typer.echo(line, err=True))
+    done: Callable[[str], None] = (
+        typer.echo if not as_json else (lambda line: typer.echo(line, err=True))
+    )
     if report is not None:
         try:
             report.parent.mkdir(parents=True, exist_ok=True)

@@ -47,7 +47,8 @@ def _schema_json(model: type[BaseModel], strict: bool) -> str:
 
 def answer_schema(model: type[BaseModel], *, strict: bool = False) -> dict[str, Any]:
     """The JSON Schema sent for `model` (a fresh copy; built once per model and form)."""
-    return json.loads(_schema_json(model, strict))
+    schema: dict[str, Any] = json.loads(_schema_json(model, strict))
+    return schema
 
 
 def schema_name(model: type[BaseModel]) -> str:
@@ -57,7 +58,8 @@ def schema_name(model: type[BaseModel]) -> str:
 
 def strict_schema(schema: dict[str, Any]) -> dict[str, Any]:
     """The same schema in the form OpenAI's `strict: true` accepts (see the module docstring)."""
-    return _strict(copy.deepcopy(schema))
+    strict: dict[str, Any] = _strict(copy.deepcopy(schema))
+    return strict
 
 
 def _strict(node: Any) -> Any:

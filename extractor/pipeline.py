@@ -228,9 +228,9 @@ class Extractor:
             if hit is not None:
                 try:
                     stored = json.loads(hit)
-                    answer = self.schema.model_validate(stored["answer"])
+                    parsed = self.schema.model_validate(stored["answer"])
                     warnings = [RecordWarning.model_validate(w) for w in stored["warnings"]]
-                    return Answer(answer=answer, warnings=warnings, attempts=0), True
+                    return Answer(answer=parsed, warnings=warnings, attempts=0), True
                 except (ValueError, KeyError, TypeError, ValidationError) as exc:
                     log.warning("ignoring corrupted cache entry %s… (%s)", key[:12], exc)
         answer = await self.backend.answer(request)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+from types import TracebackType
 from typing import Any
 
 from rich.console import Console
@@ -42,7 +43,8 @@ def _bar_console() -> Console:
     return Console(
         file=console.file,
         force_terminal=True,
-        color_system=console.color_system,
+        # rich types the property as str | None; its values are the parameter's literals
+        color_system=console.color_system,  # type: ignore[arg-type]
         width=max(console.width - 3, 20),
         soft_wrap=True,
     )
@@ -88,10 +90,15 @@ class BatchProgress:
         self._progress.__enter__()
         return self
 
-    def __exit__(self, exc_type: object, *exc: object) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if self._summary is not None:
             self._render_final()
-        self._progress.__exit__(exc_type, *exc)
+        self._progress.__exit__(exc_type, exc, tb)
 
     def start(self, total: int | None, skipped: int) -> None:
         self._total = total

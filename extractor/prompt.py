@@ -192,7 +192,7 @@ RESERVED_PARAMS = frozenset(
     {"model", "messages", "response_format", "tools", "tool_choice", "stream", "n", "functions"}
 )
 #: known sampling parameters: (allowed types, minimum, maximum)
-_PARAM_RANGES: dict[str, tuple[tuple[type, ...], float, float]] = {
+_PARAM_RANGES: dict[str, tuple[tuple[type[int] | type[float], ...], float, float]] = {
     "temperature": ((int, float), 0.0, 2.0),
     "top_p": ((int, float), 0.0, 1.0),
     "max_tokens": ((int,), 1, 1_000_000),

@@ -17,7 +17,7 @@ import copy
 import types
 import typing
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any, Literal, Union
 
 from pydantic import BaseModel, ValidationError
 
@@ -160,7 +160,13 @@ def _original_path(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(path)
 
 
-def _repair(data: Any, path: tuple[Any, ...], model: type[BaseModel]) -> tuple[tuple, str] | None:
+#: what `_repair` did to the value (a subset of `RecordWarning.action`)
+_Action = Literal["nulled", "defaulted", "removed", "dropped"]
+
+
+def _repair(
+    data: Any, path: tuple[Any, ...], model: type[BaseModel]
+) -> tuple[tuple[Any, ...], _Action] | None:
     """Apply the smallest repair that removes the value at `path`; (where, action) or None."""
     chain = _annotations(model, data, path)  # for each prefix: (container, key, field or None)
     for depth in range(len(chain), 0, -1):
@@ -186,9 +192,11 @@ def _repair(data: Any, path: tuple[Any, ...], model: type[BaseModel]) -> tuple[t
     return None
 
 
-def _annotations(model: type[BaseModel], data: Any, path: tuple[Any, ...]) -> list[tuple]:
+def _annotations(
+    model: type[BaseModel], data: Any, path: tuple[Any, ...]
+) -> list[tuple[Any, Any, Any]]:
     """Walk `path` through `data` beside the model's types: what each step's key is."""
-    chain: list[tuple] = []
+    chain: list[tuple[Any, Any, Any]] = []
     node, kind = data, model
     for key in path:
         info: Any = None

@@ -21,6 +21,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import ConfigError
 from .schemas import Record
@@ -56,10 +57,10 @@ def _is_record(value: object) -> bool:
 class Existing:
     """What an earlier run left in the output: each whole line with its parsed record."""
 
-    lines: list[tuple[bytes, dict]] = field(default_factory=list)
+    lines: list[tuple[bytes, dict[str, Any]]] = field(default_factory=list)
     torn: int = 0  # unparseable last line (a crash mid-write)
 
-    def ok(self) -> list[tuple[bytes, dict]]:
+    def ok(self) -> list[tuple[bytes, dict[str, Any]]]:
         return [(line, rec) for line, rec in self.lines if rec.get("status") == "ok"]
 
 

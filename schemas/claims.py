@@ -158,7 +158,7 @@ class DraftClaim(_Written):
 class Claim(DraftClaim):
     """A claim after grounding; this is the shape of every claim in output and gold files."""
 
-    evidence: Evidence  # type: ignore[assignment]
+    evidence: Evidence
 
 
 class ClaimSet(_Written):

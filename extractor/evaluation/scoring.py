@@ -145,7 +145,8 @@ def field_agreement(field: str, p: Claim, g: Claim, names: SourceNames = DEFAULT
         return same and names.same(p.source.name, g.source.name)
     if field == "location":
         return _same_text(getattr(p, field), getattr(g, field))
-    return getattr(p, field) == getattr(g, field)
+    equal: bool = getattr(p, field) == getattr(g, field)
+    return equal
 
 
 # Which claims state a field: all quantity fields go with the quantity, every claim has a

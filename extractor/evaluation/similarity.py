@@ -109,7 +109,7 @@ def features(statement: str) -> Features:
     )
 
 
-_EMPTY: frozenset = frozenset()
+_EMPTY: frozenset[float] = frozenset()
 
 
 def rules_agree(a: Features, b: Features) -> bool:

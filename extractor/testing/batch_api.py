@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from .server import FakeOpenAI
@@ -122,7 +122,7 @@ class BatchAPI:
         #: every chat request answered inside a batch (the live ones are in `server.requests`)
         self.requests: list[Any] = []
         self._ids = itertools.count(1)
-        self._tasks: set[asyncio.Task] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
 
     def _new_id(self, prefix: str) -> str:
         return f"{prefix}-fake{next(self._ids):06d}"
@@ -169,8 +169,10 @@ class BatchAPI:
         filename = "upload.jsonl"
         content: bytes | None = None
         for part in message.iter_parts():
-            name = part.get_param("name", header="content-disposition")
-            payload = part.get_payload(decode=True) or b""
+            # a form field's name is a plain str (no RFC 2231 tuple), and a decoded
+            # non-multipart part is bytes: typeshed can only give the unions
+            name = cast(str | None, part.get_param("name", header="content-disposition"))
+            payload = cast(bytes, part.get_payload(decode=True) or b"")
             if name == "file":
                 content = payload
                 filename = part.get_filename() or filename

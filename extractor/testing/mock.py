@@ -31,7 +31,7 @@ class MockBackend(StructuredLLM):
         settings = settings or Settings(model="mock")
         if mode not in MODES:
             raise ConfigError(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
-        super().__init__(settings, model=settings.model or "mock", mode=mode, strict=False)  # type: ignore[arg-type]
+        super().__init__(settings, model=settings.model or "mock", mode=mode, strict=False)
         self.responder = responder or default_responder
         self.identity = Identity(base_url=None, mode=f"mock/{mode}")
         self.requests: list[ChatRequest] = []

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import random
 import re
-import re._parser as sre_parse  # private: see the module docstring
-from re._constants import (  # type: ignore[attr-defined]
+import re._parser as sre_parse  # type: ignore[import-not-found]  # private, no typeshed stub
+from re._constants import (  # type: ignore[import-not-found]  # private, no typeshed stub
     ANY,
     AT,
     BRANCH,

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
-from .batch_api import BatchAPI, BatchTiming
+from .batch_api import BatchAPI, BatchTiming, Response
 
 _ARTICLE = re.compile(r"<article>\n?(.*?)\n?</article>", re.DOTALL)
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]")
@@ -50,7 +50,8 @@ class ChatRequest:
 
     @property
     def messages(self) -> list[dict[str, Any]]:
-        return self.body.get("messages", [])
+        messages: list[dict[str, Any]] = self.body.get("messages", [])
+        return messages
 
     @property
     def article(self) -> str:
@@ -216,7 +217,7 @@ def _http_response(status: int, body: bytes, headers: dict[str, str], keep_alive
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 
 
-def _json_response(status: int, payload: Any, headers: dict[str, str] | None = None) -> tuple:
+def _json_response(status: int, payload: Any, headers: dict[str, str] | None = None) -> Response:
     return (
         status,
         json.dumps(payload).encode(),
@@ -389,7 +390,7 @@ class FakeOpenAI:
 
     async def _answer(
         self, method: str, path: str, headers: dict[str, str], raw: bytes
-    ) -> tuple | None:
+    ) -> Response | None:
         route = path.partition("?")[0].rstrip("/")
         if self.batch.handles(route):
             return await self.batch.route(method, route, headers, raw)

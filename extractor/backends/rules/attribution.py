@@ -216,7 +216,7 @@ def _cue_before(sentence: str, verb_start: int, verb: str, article: ArticleFacts
         return Cue(name=tokens[i].text, kind="other", start=tokens[i].start, end=tokens[i].end)
     if i >= 0 and tokens[i].low in {"and", "but", "y", "pero"}:
         # "X rejected … and denied …": the sentence's subject says it
-        words = [w for w in leading_words(sentence) if w.end <= verb_start]
+        words: list[Token] = [w for w in leading_words(sentence) if w.end <= verb_start]
         return _make_cue(sentence, words, words[0].start if words else 0, verb, article, "")
     apposition = ""
     if i >= 0 and tokens[i].text in {",", "—", "–"}:
@@ -229,7 +229,7 @@ def _cue_before(sentence: str, verb_start: int, verb: str, article: ArticleFacts
             return None
         apposition = sentence[tokens[j].end : tokens[i].start]
         i = j - 1
-    words: list[Token] = []
+    words = []
     while i >= 0 and len(words) < 12:
         token = tokens[i]
         inside_name = (
