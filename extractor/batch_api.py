@@ -224,6 +224,7 @@ class BatchJob:
     def create(cls, directory: Path, settings: Settings) -> BatchJob:
         """A job in `directory`; if one is already there it is reopened (with its settings)."""
         directory = Path(directory)
+        settings = choose(settings)
         if (directory / "manifest.json").exists():
             job = cls.open(
                 directory, api_key=settings.options.get("api_key"), cache_dir=settings.cache_dir

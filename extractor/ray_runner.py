@@ -154,7 +154,27 @@ def run_ray(
     progress: Progress | None = None,
     include_text: bool = False,
 ) -> BatchSummary:
-    """`extractor run … --engine ray`: the inputs read on the driver, extracted on Ray actors."""
+    """`extractor run … --engine ray`: the inputs read on the driver, extracted on Ray actors.
+
+    The output and its errors file are locked for the whole run, as with the asyncio runner.
+    """
+    from .lock import OutputLock
+
+    with OutputLock(Path(output)), OutputLock(errors_file(output)):
+        return _run_ray(
+            settings, inputs, output, workers=workers, progress=progress, include_text=include_text
+        )
+
+
+def _run_ray(
+    settings: Settings,
+    inputs: Sequence[str | Path],
+    output: Path,
+    *,
+    workers: int,
+    progress: Progress | None,
+    include_text: bool,
+) -> BatchSummary:
     ray = _ray()
     paths = check_paths(inputs)
     sink = JsonlSink(output, include_text=include_text)
@@ -162,7 +182,8 @@ def run_ray(
     errors_file(output).unlink(missing_ok=True)
     summary = BatchSummary(output=Path(output))
     if progress:
-        progress.start(max(count_items(paths) - len(done), 0), len(done))
+        total = count_items(paths)
+        progress.start(None if total is None else max(total - len(done), 0), len(done))
     rows: list[dict[str, Any]] = []
     problems = JsonlSink(errors_file(output))
     from .pipeline import Extractor

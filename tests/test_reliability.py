@@ -466,5 +466,5 @@ def test_a_web_page_instead_of_an_api_is_reported_once_not_retried(
     server.responder = lambda request: Reply.html_page()
     result = Extractor(settings).extract(ARTICLE)
     assert result.error.type == "not_openai"
-    assert "not an OpenAI-compatible endpoint (got HTML from" in result.error.message
+    assert "not an OpenAI-compatible endpoint (got text/html from" in result.error.message
     assert server.request_count == 1
