@@ -325,7 +325,8 @@ def ledger_cmd(
     """Line up what every article says about the same count; flag values that conflict."""
     from rich.console import Console
 
-    from .ledger import build_ledger, ledger_table
+    from .ledger import build_ledger
+    from .ledger_render import ledger_table
 
     try:
         ledger = build_ledger(_load_run(records).values()).view(show_all=show_all)

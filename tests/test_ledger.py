@@ -10,7 +10,8 @@ from conftest import ROOT, cli_env, run_cli
 from rich.console import Console
 
 from extractor.evaluation import load_records
-from extractor.ledger import Ledger, LedgerGroup, build_ledger, interval, ledger_table
+from extractor.ledger import Ledger, LedgerGroup, build_ledger, interval
+from extractor.ledger_render import ledger_table
 from extractor.schemas import ArticleResult, Claim
 
 GOLD = ROOT / "evals" / "gold"
@@ -70,7 +71,8 @@ def gold_ledger() -> Ledger:
 
 def test_gold_ledger_flags_99_announced_vs_61_verified_on_25_december(gold_ledger: Ledger) -> None:
     group = group_with(gold_ledger, 99, 61)
-    assert group.status == "conflict"
+    assert group.status == "discrepancy"  # announced vs verified: shown as the sources' gap
+    assert {c.kind for c in group.conflicts} == {"sources"}
     assert group.category == "released" and group.anchor == "25 Dec"
     assert {"001_b5bc0438193ecef8", "004_f35519aa624f9e78"} <= set(group.articles)
     clashing = {
@@ -136,8 +138,8 @@ def test_99_announced_and_61_verified_on_the_same_day_conflict() -> None:
         ]
     )  # fmt: skip
     group = group_with(ledger, 99, 61)
-    assert group.status == "conflict"
-    assert [(c.a, c.b) for c in group.conflicts] == [(0, 1)]
+    assert group.status == "discrepancy"
+    assert [(c.a, c.b, c.kind) for c in group.conflicts] == [(0, 1, "sources")]
     assert group.conflicts[0].gap == pytest.approx((99 - 61) / 99, abs=1e-3)
 
 
@@ -241,8 +243,8 @@ def test_ledger_table_shows_each_value_with_source_and_article(gold_ledger: Ledg
     console = Console(record=True, width=220)
     ledger_table(gold_ledger.view(), console)
     text = console.export_text()
-    assert "CONFLICT" in text and "released · 25 Dec" in text and "still held" in text
-    assert "Foro Penal (ngo)" in text and "004_f35519aa624f9e78" in text
+    assert "DISCREPANCY" in text and "released · 25 Dec" in text and "still held" in text
+    assert "Foro Penal (ngo, verified)" in text and "004_f35519aa624f9e78" in text
     assert "at least 902" in text and "approximately 1,800" in text
 
 
@@ -253,7 +255,7 @@ def test_ledger_command_prints_json_with_the_conflict(tmp_path) -> None:
     result = run_cli("ledger", GOLD, "--json", env=cli_env(None, tmp_path / "cache"), cwd=ROOT)
     assert result.returncode == 0, result.stderr
     ledger = Ledger.model_validate_json(result.stdout)
-    assert group_with(ledger, 99, 61).status == "conflict"
+    assert group_with(ledger, 99, 61).status == "discrepancy"
     assert all(g.interesting for g in ledger.groups)
     everything = run_cli(
         "ledger", GOLD, "--json", "--all", env=cli_env(None, tmp_path / "cache"), cwd=ROOT
