@@ -194,8 +194,18 @@ def eval_(
     concurrency: Concurrency = None,
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
+    ledger: Annotated[
+        bool,
+        typer.Option("--ledger", help="Score the claims ledger against --ledger-gold instead."),
+    ] = False,
+    ledger_gold: Annotated[
+        Path, typer.Option(help="Hand-labelled conflict groups for --ledger.")
+    ] = Path("evals/ledger/gold.json"),
 ) -> None:
     """Score claims against the hand-labelled gold; exit 1 when a threshold is missed."""
+    if ledger:
+        _eval_ledger(ledger_gold, report)
+        return
     from rich.console import Console
 
     from .evaluate import evaluate
@@ -248,6 +258,27 @@ def eval_(
     if failed:
         typer.echo("error: thresholds missed: " + "; ".join(t.message for t in failed), err=True)
         raise typer.Exit(1)
+
+
+def _eval_ledger(gold: Path, report: Path | None) -> None:
+    from .ledger_eval import evaluate_ledger
+
+    try:
+        score = evaluate_ledger(gold)
+    except (OSError, ValueError) as exc:
+        raise _fail(f"{exc} (run from the project root or pass --ledger-gold)") from None
+    typer.echo(f"ledger on {gold} ({score.claims} quantity claims), pairwise:")
+    for name in ("links", "conflicts", "parts"):
+        prf = getattr(score, name)
+        typer.echo(
+            f"  {name:<9} P {prf.precision:.3f}  R {prf.recall:.3f}  F1 {prf.f1:.3f}  "
+            f"({prf.true_positives} right, {prf.false_positives} wrong, "
+            f"{prf.false_negatives} missed)"
+        )
+    if report is not None:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(score.model_dump_json(indent=2), encoding="utf-8")
+        typer.echo(f"report written to {report}")
 
 
 def _open_cache(cache_dir: Path | None) -> Any:

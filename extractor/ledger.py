@@ -747,44 +747,63 @@ def _ratio(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def _cluster_block(items: list[_Item], members: list[int], forest: _Forest) -> None:
-    """Same-day claims by day; undated ones by a sweep over their figures; then attach them."""
+    """Dated claims by day; verifications dated by their report to the event they fit; undated
+    ones by a sweep over their figures, then to the dated cluster they fit best."""
     by_day: dict[tuple[int | None, int, int], list[int]] = {}
-    loose: list[int] = []
+    windowed: list[int] = []
+    undated: list[int] = []
     for n in members:
         w = items[n].when
-        if w.day is not None and w.month is not None and not w.window:
-            by_day.setdefault((w.year, w.month, w.day), []).append(n)
+        if w.day is not None and w.month is not None:
+            (windowed if w.window else by_day.setdefault((w.year, w.month, w.day), [])).append(n)
         else:
-            loose.append(n)
+            undated.append(n)
         if items[n].places:
             forest.places[n] = items[n].places
+    stock = items[members[0]].kind in ("stock", "cumulative")
     cores: dict[int, list[int]] = {}  # dated cluster root -> its members
     for day_members in by_day.values():
-        clusters: list[tuple[list[int], set[str]]] = []  # (members, topic words so far)
-        for n in day_members:
-            item = items[n]
-            for cluster, words in clusters:
-                first = items[cluster[0]]
-                if forest.places_agree(cluster[0], item.places) and (
-                    _shares_topic(item.words, words) or _ratio(item.figures, first.figures) == 1
-                ):
-                    forest.union(cluster[0], n)
-                    cluster.append(n)
-                    words |= item.words
-                    break
-            else:
-                clusters.append(([n], set(item.words)))
-        for cluster, _ in clusters:
+        for cluster in _same_day(items, day_members, forest):
             cores[forest.find(cluster[0])] = cluster
-    stock = items[members[0]].kind in ("stock", "cumulative")
-    loose_clusters = _sweep(items, loose, forest, MAX_RATIO if stock else 1 + CLOSE_FIGURES)
-    if not cores:
-        return
     index = _FigureIndex(items, cores)
-    for cluster in loose_clusters:
-        target = index.best(cluster, forest, stock)
+    unattached: dict[tuple[int | None, int, int], list[int]] = {}
+    for n in windowed:
+        target = index.best([n], forest, stock)
+        if target is None:
+            w = items[n].when
+            unattached.setdefault((w.year, w.month or 0, w.day or 0), []).append(n)
+        else:
+            forest.union(target, n)
+            cores[target].append(n)  # keyed by the root the index knows
+    for day_members in unattached.values():  # verifications of events nobody else dated
+        for cluster in _same_day(items, day_members, forest):
+            cores[forest.find(cluster[0])] = cluster
+    cores = {forest.find(root): ms for root, ms in cores.items()}
+    index = _FigureIndex(items, cores)
+    tolerance = MAX_RATIO if stock else 1 + CLOSE_FIGURES
+    for cluster in _sweep(items, undated, forest, tolerance):
+        target = index.best(cluster, forest, stock) if cores else None
         if target is not None:
             forest.union(target, cluster[0])
+
+
+def _same_day(items: list[_Item], members: list[int], forest: _Forest) -> list[list[int]]:
+    """Claims of one day: one event, unless their places or their topics tell them apart."""
+    clusters: list[tuple[list[int], set[str]]] = []  # (members, topic words so far)
+    for n in members:
+        item = items[n]
+        for cluster, words in clusters:
+            first = items[cluster[0]]
+            if forest.places_agree(cluster[0], item.places) and (
+                _shares_topic(item.words, words) or _ratio(item.figures, first.figures) == 1
+            ):
+                forest.union(cluster[0], n)
+                cluster.append(n)
+                words |= item.words
+                break
+        else:
+            clusters.append(([n], set(item.words)))
+    return [cluster for cluster, _ in clusters]
 
 
 def _shares_topic(a: frozenset[str], b: set[str]) -> bool:
@@ -794,30 +813,32 @@ def _shares_topic(a: frozenset[str], b: set[str]) -> bool:
 def _sweep(
     items: list[_Item], members: list[int], forest: _Forest, tolerance: float
 ) -> list[list[int]]:
-    """Undated claims in order of their figure, each joining an open cluster within reach."""
+    """Undated claims in order of their figure, each joining an open cluster within reach that
+    is of the same article or shares a topic word with it."""
     order = sorted(members, key=lambda n: (items[n].figures, items[n].key))
-    open_: list[tuple[list[int], list[float]]] = []  # (members, [highest figure]) within reach
+    open_: list[tuple[list[int], list[float], set[str], set[str]]] = []
     done: list[list[int]] = []
     for n in order:
         item = items[n]
         still = []
-        for cluster, high in open_:
-            if high[0] * tolerance >= item.figures[0]:
-                still.append((cluster, high))
+        for entry in open_:  # (members, [highest figure], topic words, articles)
+            if entry[1][0] * tolerance >= item.figures[0]:
+                still.append(entry)
             else:
-                done.append(cluster)
+                done.append(entry[0])
         open_ = still
-        for cluster, high in open_:
-            if forest.places_agree(cluster[0], item.places) and all(
-                items[m].when.compatible(item.when) for m in cluster[:8]
-            ):
+        for cluster, high, words, articles in open_:
+            related = item.article_id in articles or _shares_topic(item.words, words)
+            if related and forest.places_agree(cluster[0], item.places):
                 forest.union(cluster[0], n)
                 cluster.append(n)
                 high[0] = max(high[0], item.figures[1])
+                words |= item.words
+                articles.add(item.article_id)
                 break
         else:
-            open_.append(([n], [item.figures[1]]))
-    return done + [cluster for cluster, _ in open_]
+            open_.append(([n], [item.figures[1]], set(item.words), {item.article_id}))
+    return done + [entry[0] for entry in open_]
 
 
 class _FigureIndex:
@@ -857,6 +878,8 @@ class _FigureIndex:
         return found
 
     def best(self, cluster: list[int], forest: _Forest, stock: bool) -> int | None:
+        if not self.logs:
+            return None
         figures = sorted(self.items[n].figures[0] for n in cluster)
         places = frozenset().union(*(self.items[n].places for n in cluster))
         scored = []
@@ -919,8 +942,10 @@ def _attach_parts(items: list[_Item], parts: list[int], wholes: list[int], fores
         ms = [items[n] for n in clusters[root]]
         high = max(m.figures[1] for m in ms)
 
-        def fits(whole: int, ms: list[_Item] = ms) -> bool:  # a prison is in its country:
-            when = items[roots[whole][0]].when  # places are not compared
+        def fits(whole: int, ms: list[_Item] = ms, own: bool = True) -> bool:
+            when = items[roots[whole][0]].when  # places are not compared: a prison is in its
+            if not own and not any(_shared_time(m.when, when) for m in ms):  # country
+                return False
             return all(m.when.compatible(when) for m in ms)
 
         own = sorted({r for m in ms for r in by_article.get(m.article_id, [])})
@@ -928,9 +953,16 @@ def _attach_parts(items: list[_Item], parts: list[int], wholes: list[int], fores
         if target is None:
             start = bisect.bisect_left(top_figures, high)
             target = next((tops[k][1] for k in range(start, min(start + CANDIDATES, len(tops)))
-                           if fits(tops[k][1])), None)  # fmt: skip
+                           if fits(tops[k][1], own=False)), None)  # fmt: skip
         if target is not None:
             forest.union(target, root)
+
+
+def _shared_time(a: _When, b: _When) -> bool:
+    """Both say when, and agree on it (a day, or a year)."""
+    if a.day is not None and b.day is not None:
+        return a.compatible(b)
+    return a.year is not None and a.year == b.year
 
 
 # --- judging a group ---------------------------------------------------------------------------
