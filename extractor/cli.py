@@ -330,12 +330,15 @@ def report_cmd(
     from datetime import UTC, datetime
 
     from .html_report import render_run_report
+    from .report_texts import with_texts
 
     try:
         loaded = _load_run(records)
         modified = datetime.fromtimestamp(records.stat().st_mtime, UTC)
         page = render_run_report(
-            loaded.values(), source=str(records), modified=modified.isoformat(timespec="seconds")
+            with_texts(loaded.values(), base=records.parent),
+            source=str(records),
+            modified=modified.isoformat(timespec="seconds"),
         )
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(page, encoding="utf-8")
