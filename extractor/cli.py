@@ -355,6 +355,16 @@ def ledger_cmd(
     show_all: Annotated[
         bool, typer.Option("--all", help="Also the counts only one article reports, once.")
     ] = False,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model", "-m", help="Ask this model what each claim counts (default: rules only)."
+        ),
+    ] = None,
+    base_url: BaseUrl = None,
+    api_key: ApiKey = None,
+    cache_dir: CacheDir = None,
+    no_cache: NoCache = False,
 ) -> None:
     """Line up what every article says about the same count; flag values that conflict."""
     from rich.console import Console
@@ -363,7 +373,23 @@ def ledger_cmd(
     from .ledger_render import ledger_table
 
     try:
-        ledger = build_ledger(_load_run(records).values()).view(show_all=show_all)
+        loaded = list(_load_run(records).values())
+        hints = None
+        if model and model != "rules":
+            from .ledger_model import ask_hints
+
+            settings = _settings(
+                model=model, base_url=base_url, api_key=api_key, cache_dir=cache_dir,
+                no_cache=no_cache,
+            )  # fmt: skip
+            asked = ask_hints(loaded, settings)
+            hints = asked.hints
+            typer.echo(
+                f"model hints for {asked.articles - asked.failed} of {asked.articles} articles "
+                f"({asked.cached} from cache, {asked.failed} kept the rules' reading)",
+                err=True,
+            )
+        ledger = build_ledger(loaded, hints).view(show_all=show_all)
     except (ConfigError, OSError) as exc:
         raise _fail(str(exc)) from None
     if as_json:
