@@ -37,6 +37,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
   font-weight: 600; border: 1px solid currentColor; }
 .badge.conflict, .fail { color: var(--bad); } .badge.divergent { color: var(--warn); }
 .badge.compatible, .pass { color: var(--good); }
+.badge.discrepancy { color: #8250df; }
+.group.discrepancy { border-left: 4px solid #8250df; }
 .group.conflict { border-left: 4px solid var(--bad); }
 .group.divergent { border-left: 4px solid #d4a72c; }
 .group.compatible { border-left: 4px solid #4ac26b; }
