@@ -405,11 +405,20 @@ class _When:
         return self.day is None or other.day is None or self.day == other.day
 
     def label(self) -> str | None:
+        if self in _LABELS:
+            return _LABELS[self]
+        _LABELS[self] = label = self._label()
+        return label
+
+    def _label(self) -> str | None:
         month = _MONTH_ABBR[self.month] if self.month else None
         if self.day is not None and month:
             return f"{self.day} {month}" + (f" {self.year}" if self.year else "")
         parts = [p for p in (month, str(self.year) if self.year else None) if p]
         return " ".join(parts) or None
+
+
+_LABELS: dict[_When, str | None] = {}  # a few thousand distinct days at most
 
 
 def _days_between(early: _When, late: _When) -> int:
