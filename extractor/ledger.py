@@ -88,10 +88,11 @@ from __future__ import annotations
 import bisect
 import calendar
 import functools
+import itertools
 import math
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date as Date
@@ -490,7 +491,13 @@ def build_ledger(
         if part is not None:
             wholes = blocks.get((measure, kind, None), [])
             _attach_parts(items, members, wholes, forest)
-    groups = [_group([items[n] for n in members]) for members in forest.groups()]
+    for item in items:
+        item.words = frozenset()  # only grouping reads them
+    groups = []
+    for members in forest.groups():
+        groups.append(_group([items[n] for n in members]))
+        for n in members:  # what a group holds is in its values now: keep memory flat
+            items[n] = None  # type: ignore[call-overload]
     groups.sort(
         key=lambda g: (
             not g.interesting,
@@ -903,35 +910,66 @@ def _shares_topic(a: frozenset[str], b: set[str]) -> bool:
     return len(a & b) / max(2, min(len(a), len(b))) >= MIN_TOPIC
 
 
+@dataclass(slots=True)
+class _Open:
+    """A cluster of the sweep, still open to figures within reach of its highest one."""
+
+    members: list[int]
+    high: float
+    words: set[str]
+    articles: set[str]
+
+
 def _sweep(
     items: list[_Item], members: list[int], forest: _Forest, tolerance: float
 ) -> list[list[int]]:
     """Undated claims in order of their figure, each joining an open cluster within reach that
-    is of the same article or shares a topic word with it."""
+    is of the same article or shares a topic word with it.
+
+    Open clusters are kept per place word (and one pool for clusters with no place); a claim
+    looks at the most recent CANDIDATES of the pools its places can join, and a claim with no
+    place also at the CANDIDATES clusters touched last: bounded work per claim, whatever the
+    number of stories of one kind.
+    """
     order = sorted(members, key=lambda n: (items[n].figures, items[n].key))
-    open_: list[tuple[list[int], list[float], set[str], set[str]]] = []
-    done: list[list[int]] = []
+    clusters: list[_Open] = []
+    pools: dict[str, deque[_Open]] = {}
+    recent: deque[_Open] = deque(maxlen=CANDIDATES)
     for n in order:
         item = items[n]
-        still = []
-        for entry in open_:  # (members, [highest figure], topic words, articles)
-            if entry[1][0] * tolerance >= item.figures[0]:
-                still.append(entry)
-            else:
-                done.append(entry[0])
-        open_ = still
-        for cluster, high, words, articles in open_:
-            related = item.article_id in articles or _shares_topic(item.words, words)
-            if related and forest.places_agree(cluster[0], item.places):
-                forest.union(cluster[0], n)
-                cluster.append(n)
-                high[0] = max(high[0], item.figures[1])
-                words |= item.words
-                articles.add(item.article_id)
+        low = item.figures[0]
+        looked: list[deque[_Open]] = [pools.setdefault(k, deque()) for k in sorted(item.places)]
+        looked.append(pools.setdefault("", deque()))
+        if not item.places:
+            looked.append(recent)
+        joined = None
+        for pool in looked:
+            while pool and pool[0].high * tolerance < low:  # the oldest are the lowest
+                pool.popleft()
+            for entry in itertools.islice(reversed(pool), CANDIDATES):
+                if entry.high * tolerance < low:
+                    continue
+                related = item.article_id in entry.articles or _shares_topic(
+                    item.words, entry.words
+                )
+                if related and forest.places_agree(entry.members[0], item.places):
+                    joined = entry
+                    break
+            if joined:
                 break
+        if joined is None:
+            joined = _Open([n], item.figures[1], set(item.words), {item.article_id})
+            clusters.append(joined)
+            for k in sorted(item.places) or [""]:
+                pools.setdefault(k, deque()).append(joined)
         else:
-            open_.append(([n], [item.figures[1]], set(item.words), {item.article_id}))
-    return done + [entry[0] for entry in open_]
+            forest.union(joined.members[0], n)
+            joined.members.append(n)
+            joined.high = max(joined.high, item.figures[1])
+            joined.words |= item.words
+            joined.articles.add(item.article_id)
+        recent.append(joined)
+    return [c.members for c in clusters]
 
 
 @dataclass(slots=True)
