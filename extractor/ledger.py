@@ -53,8 +53,9 @@ second (English and Spanish cue words):
    never joins a nationwide 2025 total.
 
 All of this runs in sorted order of the claims' contents, so the result does not depend on the
-order of articles or claims, and costs O(n log n): blocks, one sort per block and bounded look-
-ups (at most 32 candidates per undated cluster).
+order of articles or claims. It costs O(n log n): blocks, one sort per block and bounded look-
+ups (at most 32 candidates per undated claim or cluster); conflicts are listed for every pair
+in groups of up to 30 values and between the 12 lowest and 12 highest values above that.
 
 ## How a group is judged
 
@@ -77,9 +78,20 @@ than 700", "at least 902" and "more than 900" still held are all true if 950 are
 reader takes "more than 700" to mean a little over 700), else `compatible`. The default view
 shows groups with values from two or more articles or two or more distinct values.
 
+The seeds, read this way: on 25 December the government announced 99 releases and Foro Penal
+could confirm 61 (two articles say "61 of the 99 ... announced on December 25": a verification
+dated by the event it counts); "at least 60" and "more than 60", undated, join that event
+because 60 is within 10% of 61; 99 vs 61 is a discrepancy between sources. "More than 700",
+"more than 900", "at least 902" and "hundreds" still held are one stock, divergent, not a
+conflict. The "approximately 1,800" of article 003 is, by hand (evals/ledger), another count:
+that article reports the November 2024 Tocorón release, a year before the others.
+
 Limits: places are matched as words, without a gazetteer (a city and its country do not match);
-an undated stock is one number at a time (700 held in November and 1,800 a year before group
-together unless dated); no synonyms beyond the cue words. `extractor ledger --model M` lets a
+an undated stock is one number at a time, so the rules put that 1,800 with the 700-902 and flag
+"hundreds" vs "about 1,800" (nothing in the claims dates it); an undated figure equal to
+another event's figure joins that event; no synonyms beyond the cue words. Cost: blocks, one
+sort per block and bounded look-ups; at 500,000 generated claims it is CPU-bound in reading the
+claims (benchmarks/README.md). `extractor ledger --model M` lets a
 model name what each claim counts and when (extractor/ledger_model.py), over these same rules.
 """
 
