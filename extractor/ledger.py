@@ -55,7 +55,7 @@ second (English and Spanish cue words):
 All of this runs in sorted order of the claims' contents, so the result does not depend on the
 order of articles or claims. It costs O(n log n): blocks, one sort per block and bounded look-
 ups (at most 32 candidates per undated claim or cluster); conflicts are listed for every pair
-in groups of up to 30 values and between the 12 lowest and 12 highest values above that.
+in groups of up to 16 values and between the 8 lowest and 8 highest values above that.
 
 ## How a group is judged
 
@@ -124,8 +124,8 @@ DIVERGENCE = 0.20  # compatible intervals whose figures differ by more are "dive
 MIN_TOPIC = 0.2  # shared topic words for two claims of the same day
 VERIFY_WINDOW = 14  # days a verification may come after the event it counts
 CANDIDATES = 32  # dated events looked at per undated cluster (nearest figures first)
-EXACT_PAIRS = 30  # groups up to this size compare every pair of values for conflicts
-PAIR_EXTREMES = 12  # larger groups: the pairs between this many lowest and highest values
+EXACT_PAIRS = 16  # groups up to this size compare every pair of values for conflicts
+PAIR_EXTREMES = 8  # larger groups: the pairs between this many lowest and highest values
 
 _CATEGORIES: list[tuple[str, re.Pattern[str]]] = [
     ("missing", re.compile(r"\bmissing\b|\bdisappear|\bdesaparec")),

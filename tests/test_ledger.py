@@ -464,3 +464,16 @@ def test_ledger_and_report_commands_import_neither_scipy_nor_rich_in_the_ledger(
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_group_of_a_thousand_figures_lists_its_widest_conflicts_not_half_a_million() -> None:
+    statement = "On December 25 the authorities released {} prisoners in Caracas."
+    records = [
+        record(f"a{n}", claim(statement.format(100 + n), 100 + n, time_text="December 25"))
+        for n in range(1000)
+    ]
+    [group] = build_ledger(records).groups
+    assert len(group.values) == 1000 and group.status == "conflict"
+    assert 0 < len(group.conflicts) <= 64
+    widest = max(group.conflicts, key=lambda c: c.gap)
+    assert {group.values[widest.a].value, group.values[widest.b].value} == {100.0, 1099.0}
