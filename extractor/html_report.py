@@ -367,7 +367,8 @@ def _metrics(report: EvalReport, comparison: Comparison | None) -> str:
         [(a.id, a.claims.precision, a.claims.recall, a.claims.f1) for a in report.articles]
     )
     out = (
-        f"<h2>Scores</h2>{scores}<h3>Per article</h3>{bars}"
+        f'<h2>Scores</h2>{scores}<h3>Per article</h3><p class="meta">bars: precision '
+        f"(blue), recall (green), F1 (black, value at the right)</p>{bars}"
         "<h3>Field accuracy over matched pairs</h3>"
         '<table><tr><th>field</th><th class="num">accuracy</th><th class="num">pairs</th></tr>'
         f"{fields}</table><p>grounding of predicted quotes: {e(grounding)}</p>"
