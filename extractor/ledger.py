@@ -1148,21 +1148,26 @@ def _attach_parts(items: list[_Item], parts: list[int], wholes: list[int], fores
     for root in sorted(clusters):
         ms = [items[n] for n in clusters[root]]
         high = max(m.figures[1] for m in ms)
-
-        def fits(whole: int, ms: list[_Item] = ms, own: bool = True) -> bool:
-            when = items[roots[whole][0]].when  # places are not compared: a prison is in its
-            if not own and not any(_shared_time(m.when, when) for m in ms):  # country
-                return False
-            return all(m.when.compatible(when) for m in ms)
-
         own = sorted({r for m in ms for r in by_article.get(m.article_id, [])})
-        target = next((r for r in own if fits(r)), None)
+        target = next((r for r in own if _part_fits(ms, items[roots[r][0]].when, True)), None)
         if target is None:
             start = bisect.bisect_left(top_figures, high)
-            target = next((tops[k][1] for k in range(start, min(start + CANDIDATES, len(tops)))
-                           if fits(tops[k][1], own=False)), None)  # fmt: skip
+            nearest = (tops[k][1] for k in range(start, min(start + CANDIDATES, len(tops))))
+            target = next(
+                (r for r in nearest if _part_fits(ms, items[roots[r][0]].when, False)), None
+            )
         if target is not None:
             forest.union(target, root)
+
+
+def _part_fits(parts: list[_Item], when: _When, same_article: bool) -> bool:
+    """Parts fit a total of a compatible time; from another article, of a time both state.
+
+    Places are not compared: a prison is in its country.
+    """
+    if not same_article and not any(_shared_time(m.when, when) for m in parts):
+        return False
+    return all(m.when.compatible(when) for m in parts)
 
 
 def _shared_time(a: _When, b: _When) -> bool:
