@@ -100,6 +100,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import functools
+import gc
 import itertools
 import math
 import re
@@ -255,11 +256,8 @@ _HOLIDAYS = [
     (re.compile(r"\bnew year'?s eve\b|\bnochevieja\b", re.I), 12, 31),
     (re.compile(r"\bnew year'?s( day)?\b|\ba[ñn]o nuevo\b", re.I), 1, 1),
 ]
-_DATE_HINT = re.compile(
-    rf"\b(?:{_MONTH_NAMES}|{_ES_MONTH_NAMES}|christmas|navidad|nochebuena|nochevieja|new year|"
-    r"a[ñn]o nuevo)\b",
-    re.I,
-)
+_MONTH_HINT = re.compile(rf"\b(?:{_MONTH_NAMES}|{_ES_MONTH_NAMES})\b", re.I)
+_HOLIDAY_HINT = re.compile(r"christmas|navidad|nochebuena|nochevieja|new year|a[ñn]o nuevo", re.I)
 _MONTH_YEAR = re.compile(
     rf"\b(?P<m>{_MONTH_NAMES}|{_ES_MONTH_NAMES})\b\.?\s+(?:de\s+)?(?P<y>\d{{4}})\b", re.I
 )
@@ -485,7 +483,16 @@ def build_ledger(
 
     `hints` (article id, claim index) -> Hint override the rules' reading of single claims.
     """
-    hints = hints or {}
+    collecting = gc.isenabled()
+    gc.disable()  # millions of acyclic objects: the cyclic collector's passes only cost time
+    try:
+        return _build(records, hints or {})
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(records: Iterable[ArticleResult], hints: Mapping[tuple[str, int], Hint]) -> Ledger:
     items = [
         _item(r.id, i, c, hints.get((r.id, i)))
         for r in records
@@ -758,16 +765,16 @@ def _month_number(name: str) -> int:
 def _day_dates(text: str) -> list[tuple[int, int, int, int | None]]:
     """Every day-precise date in `text`: (position, month, day, year or None)."""
     found: list[tuple[int, int, int, int | None]] = []
-    if not _DATE_HINT.search(text):
-        return found
-    for pattern in _DAY_DATES:
+    months = _MONTH_HINT.search(text) is not None
+    for pattern in _DAY_DATES if months else ():
         for match in pattern.finditer(text):
             if match["m"] in ("may", "march", "mar") or not 1 <= int(match["d"]) <= 31:
                 continue  # lower-case "may 20", "a march 3 ..." are not dates; "May 20" is
             year = int(match["y"]) if match["y"] else None
             found.append((match.start(), _month_number(match["m"]), int(match["d"]), year))
     starts: set[int] = set()
-    for pattern, month, day in _HOLIDAYS:  # "Christmas Eve" before "Christmas"
+    holidays = _HOLIDAYS if _HOLIDAY_HINT.search(text) else ()
+    for pattern, month, day in holidays:  # "Christmas Eve" before "Christmas"
         for match in pattern.finditer(text):
             if match.start() not in starts:
                 found.append((match.start(), month, day, None))
