@@ -52,3 +52,4 @@ bench: install
 	$(PY) benchmarks/overhead.py
 	$(PY) benchmarks/cache_memory_startup.py
 	$(PY) benchmarks/bench_scoring.py
+	$(PY) benchmarks/ledger_scale.py

@@ -333,8 +333,18 @@ def eval_(
     concurrency: Concurrency = None,
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
+    ledger: Annotated[
+        bool,
+        typer.Option("--ledger", help="Score the claims ledger against --ledger-gold instead."),
+    ] = False,
+    ledger_gold: Annotated[
+        Path, typer.Option(help="Hand-labelled conflict groups for --ledger.")
+    ] = Path("evals/ledger/gold.json"),
 ) -> None:
     """Score claims against the hand-labelled gold; exit 1 when a threshold is missed."""
+    if ledger:
+        _eval_ledger(ledger_gold, report)
+        return
     from .evaluate import evaluate
     from .evaluation import compare
     from .evaluation.render import print_comparison, print_report
@@ -440,6 +450,27 @@ def _judge(
     )
 
 
+def _eval_ledger(gold: Path, report: Path | None) -> None:
+    from .ledger_eval import evaluate_ledger
+
+    try:
+        score = evaluate_ledger(gold)
+    except (OSError, ValueError) as exc:
+        raise _fail(f"{exc} (run from the project root or pass --ledger-gold)") from None
+    typer.echo(f"ledger on {gold} ({score.claims} quantity claims), pairwise:")
+    for name in ("links", "conflicts", "parts"):
+        prf = getattr(score, name)
+        typer.echo(
+            f"  {name:<9} P {prf.precision:.3f}  R {prf.recall:.3f}  F1 {prf.f1:.3f}  "
+            f"({prf.true_positives} right, {prf.false_positives} wrong, "
+            f"{prf.false_negatives} missed)"
+        )
+    if report is not None:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(score.model_dump_json(indent=2), encoding="utf-8")
+        typer.echo(f"report written to {report}")
+
+
 def _open_cache(cache_dir: Path | None) -> Any:
     from .cache import AnswerCache
     from .settings import Settings
@@ -489,12 +520,15 @@ def report_cmd(
     from datetime import UTC, datetime
 
     from .html_report import render_run_report
+    from .report_texts import with_texts
 
     try:
         loaded = _load_run(records)
         modified = datetime.fromtimestamp(records.stat().st_mtime, UTC)
         page = render_run_report(
-            loaded.values(), source=str(records), modified=modified.isoformat(timespec="seconds")
+            with_texts(loaded.values(), base=records.parent),
+            source=str(records),
+            modified=modified.isoformat(timespec="seconds"),
         )
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(page, encoding="utf-8")
@@ -511,14 +545,41 @@ def ledger_cmd(
     show_all: Annotated[
         bool, typer.Option("--all", help="Also the counts only one article reports, once.")
     ] = False,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model", "-m", help="Ask this model what each claim counts (default: rules only)."
+        ),
+    ] = None,
+    base_url: BaseUrl = None,
+    api_key: ApiKey = None,
+    cache_dir: CacheDir = None,
+    no_cache: NoCache = False,
 ) -> None:
     """Line up what every article says about the same count; flag values that conflict.
 
     On a terminal a table; piped, one tab-separated line per value (with a header)."""
-    from .ledger import build_ledger, ledger_table, ledger_tsv
+    from .ledger import build_ledger
+    from .ledger_render import ledger_table, ledger_tsv
 
     try:
-        ledger = build_ledger(_load_run(records).values()).view(show_all=show_all)
+        loaded = list(_load_run(records).values())
+        hints = None
+        if model and model != "rules":
+            from .ledger_model import ask_hints
+
+            settings = _settings(
+                model=model, base_url=base_url, api_key=api_key, cache_dir=cache_dir,
+                no_cache=no_cache,
+            )  # fmt: skip
+            asked = ask_hints(loaded, settings)
+            hints = asked.hints
+            typer.echo(
+                f"model hints for {asked.articles - asked.failed} of {asked.articles} articles "
+                f"({asked.cached} from cache, {asked.failed} kept the rules' reading)",
+                err=True,
+            )
+        ledger = build_ledger(loaded, hints).view(show_all=show_all)
     except (ConfigError, OSError) as exc:
         raise _fail(str(exc)) from None
     console = _stdout_console()

@@ -37,6 +37,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
   font-weight: 600; border: 1px solid currentColor; }
 .badge.conflict, .fail { color: var(--bad); } .badge.divergent { color: var(--warn); }
 .badge.compatible, .pass { color: var(--good); }
+.badge.discrepancy { color: #8250df; }
+.group.discrepancy { border-left: 4px solid #8250df; }
 .group.conflict { border-left: 4px solid var(--bad); }
 .group.divergent { border-left: 4px solid #d4a72c; }
 .group.compatible { border-left: 4px solid #4ac26b; }
@@ -80,6 +82,28 @@ aside#detail h3 { margin: 6px 0; font-size: 14px; }
   aside#detail { top: 96px; bottom: 16px; max-height: none; width: 440px; }
   aside#detail[hidden] { display: block; }
 }
+svg { display: block; max-width: 100%; height: auto; margin: 6px 0 10px;
+  font: 11px system-ui, sans-serif; }
+svg .axis, svg .tick { stroke: #8c959f; stroke-width: 1; }
+svg .ticklabel, svg .barvalue { fill: var(--muted); }
+svg .figlabel, svg .barlabel { fill: var(--ink); }
+svg .fig { cursor: pointer; }
+svg .fig .span { stroke-width: 3; stroke: currentColor; }
+svg .fig .head, svg .fig .dot.solid { fill: currentColor; }
+svg .fig .dot.open { fill: #fff; stroke: currentColor; stroke-width: 2; }
+svg .fig .band { fill: currentColor; fill-opacity: .35; stroke: currentColor; }
+svg .fig .stated { stroke: currentColor; stroke-width: 2; }
+svg .fig.clash .dot, svg .fig.clash .band { stroke: var(--bad); stroke-width: 2.5; }
+svg .fig.clash .figlabel { fill: var(--bad); font-weight: 700; }
+svg .fig.part .figlabel { font-style: italic; }
+svg .fig:hover .figlabel, svg .fig.linked .figlabel, svg .fig.active .figlabel { font-weight: 700; }
+.k-government { color: #8250df; } .k-ngo { color: #1a7f37; } .k-media { color: #0969da; }
+.k-person { color: #bf8700; } .k-unattributed { color: #6e7781; } .k-other { color: #57606a; }
+.swatch { display: inline-block; width: 10px; height: 10px; border-radius: 5px;
+  background: currentColor; margin: 0 3px 0 8px; vertical-align: -1px; }
+svg .bar.p { fill: #54aeff; } svg .bar.r { fill: #4ac26b; } svg .bar.f1 { fill: #1f2328; }
+svg .delta.up { fill: var(--good); } svg .delta.down { fill: var(--bad); }
+svg .delta.flat { fill: #8c959f; }
 @media (max-width: 900px) { .cols { grid-template-columns: 1fr; } main { padding: 0 12px 120px; } }
 """
 
@@ -170,8 +194,10 @@ JS = """
     pinned = keys;
     mark(keys, "active", true);
     show(keys);
+    // a highlight's claim is the one listed beside it, in its own article (not the ledger)
+    const scope = el.closest("section.article") || document;
     const other = el.tagName === "MARK"
-      ? document.querySelector('[data-claim="' + CSS.escape(keys[0]) + '"]')
+      ? scope.querySelector('li[data-claim="' + CSS.escape(keys[0]) + '"]')
       : document.querySelector('mark[data-claims~="' + CSS.escape(keys[0]) + '"]');
     if (other) other.scrollIntoView({ block: "nearest" });
   }

@@ -35,10 +35,12 @@ from .evaluation.report import (
 )
 from .evaluation.scoring import FIELDS, field_agreement
 from .html_assets import CONTENT_SECURITY_POLICY, CSS, JS
+from .html_charts import delta_chart, legend, number_line, score_bars
 from .ledger import Ledger, build_ledger
 from .schemas import ArticleResult, Claim
 
 CLASH = ' class="clash"'
+ALIGNMENTS = ("exact", "fuzzy", "none")
 _Data = list[tuple[str, dict[str, Any]]]  # (key, claim fields) for the script
 
 
@@ -172,15 +174,20 @@ def _article(index: int, record: ArticleResult, data: _Data) -> str:
             listed.append(item)
         else:
             missing.append(item)
-    counts = {a: sum(c.evidence.alignment == a for c in record.claims) for a in ("exact", "fuzzy")}
+    counts = {a: sum(c.evidence.alignment == a for c in record.claims) for a in ALIGNMENTS}
     meta = (
         f"{e(record.source or '')} · {e(record.status)} · {len(record.claims)} claims · "
-        f"{counts['exact']} exact, {counts['fuzzy']} fuzzy, {len(missing)} not located"
+        f"{counts['exact']} exact, {counts['fuzzy']} fuzzy, {counts['none']} not found"
     )
     if record.error:
         meta += f' · <span class="error">{e(record.error.type)}: {e(record.error.message)}</span>'
     if text is None:
-        body = '<p class="meta">The record holds no article text (run with --include-text).</p>'
+        body = (
+            '<p class="meta">No article text: the record holds none and its input '
+            f"({e(record.source or 'not recorded')}) could not be read as it was when the "
+            "claims were made. Run the report where the inputs are, or run with --include-text."
+            "</p>"
+        )
     else:
         body = f'<div class="text">{highlight(text, spans)}</div>'
     not_found = ""
@@ -241,25 +248,29 @@ def _ledger(ledger: Ledger, article_index: Mapping[str, int]) -> str:
     for group in shown.groups:
         clash = {i for c in group.conflicts for i in (c.a, c.b)}
         rows = []
+        keys = []
         for i, v in enumerate(group.values):
             index = article_index.get(v.article_id)
             key = f"{index}:{v.claim_index}" if index is not None else None
+            keys.append(key)
             attrs = f' class="claim" data-claim="{key}"' if key else ""
             article = (
                 f'<a href="#a{index}">{e(v.article_id)}</a>'
                 if index is not None
                 else e(v.article_id)
             )
+            part = f" · part: {e(v.part)}" if v.part else ""
             rows.append(
-                f"<tr{CLASH if i in clash else ''}><td>{e(v.figure)}</td>"
-                f"<td>{e(v.interval)}</td><td>{e(v.source_name)} ({e(v.source_kind)})</td>"
-                f"<td>{article}</td><td{attrs}>{e(v.statement)}</td></tr>"
+                f"<tr{CLASH if i in clash else ''}><td>{e(v.figure)}{part}</td>"
+                f"<td>{e(v.interval)}</td><td>{e(v.source_name)} ({e(v.source_kind)}, "
+                f"{e(v.stance)})</td><td>{article}</td><td{attrs}>{e(v.statement)}</td></tr>"
             )
         when = f" · {e(group.anchor)}" if group.anchor else ""
         parts.append(
             f'<div class="group {group.status}"><h3>{e(group.label)}{when} '
             f'<span class="badge {group.status}">{group.status}</span></h3>'
             f'<p class="meta">{e(group.summary)} · {len(group.articles)} articles</p>'
+            f"{number_line(group, keys)}"
             "<table><tr><th>figure</th><th>interval</th><th>source (kind)</th><th>article</th>"
             f"<th>statement</th></tr>{''.join(rows)}</table></div>"
         )
@@ -268,9 +279,10 @@ def _ledger(ledger: Ledger, article_index: Mapping[str, int]) -> str:
     note = f" {hidden} groups with a single value are not shown (extractor ledger --all)."
     return (
         '<section id="ledger"><h2>Ledger: the same count across articles</h2>'
-        '<p class="meta">Values whose intervals do not overlap cannot all be true (conflict); '
-        f"compatible bounds with figures more than 20% apart are divergent.{note if hidden else ''}"
-        f"</p>{''.join(parts)}</section>"
+        '<p class="meta">Values whose intervals do not overlap cannot all be true: a '
+        "discrepancy between sources when the verified figure is the lower one, else a conflict; "
+        "compatible bounds with figures more than 20% apart are divergent."
+        f"{note if hidden else ''}</p>{legend()}{''.join(parts)}</section>"
     )
 
 
@@ -355,8 +367,12 @@ def _metrics(report: EvalReport, comparison: Comparison | None) -> str:
         f"{'pass' if t.passed else 'FAIL'}: {e(t.message)}</li>"
         for t in report.thresholds
     )
+    bars = score_bars(
+        [(a.id, a.claims.precision, a.claims.recall, a.claims.f1) for a in report.articles]
+    )
     out = (
-        f"<h2>Scores</h2>{scores}<h3>Qualities</h3>"
+        f'<h2>Scores</h2>{scores}<h3>Per article</h3><p class="meta">bars: precision '
+        f"(blue), recall (green), F1 (black, value at the right)</p>{bars}<h3>Qualities</h3>"
         '<table id="qualities"><tr><th>metric</th><th class="num">value</th><th>what it measures'
         f"</th></tr>{qualities}</table><p>grounding of predicted quotes (re-grounded): "
         f"{e(grounding)}</p>" + (f"<ul>{thresholds}</ul>" if thresholds else "")
@@ -367,8 +383,10 @@ def _metrics(report: EvalReport, comparison: Comparison | None) -> str:
             f'<td class="num">{_pct(new)}</td>{_delta(delta)}</tr>'
             for name, (old, new, delta) in comparison.deltas.items()
         )
+        chart = delta_chart([(name, d) for name, (_, _, d) in comparison.deltas.items()])
         out += (
-            '<h2>Compared with the old report</h2><table id="deltas"><tr><th>metric</th>'
+            f"<h2>Compared with the old report</h2>{chart}"
+            '<table id="deltas"><tr><th>metric</th>'
             '<th class="num">old</th><th class="num">new</th><th class="num">delta</th></tr>'
             f"{deltas}</table>"
         )

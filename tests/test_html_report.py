@@ -210,8 +210,13 @@ def hostile_records(tmp_path: Path) -> tuple[Path, str, str]:
     ]  # fmt: skip
     record = {"id": "<b>id</b><script>alert(1)</script>", "status": "ok", "claims": claims,
               "text": text}  # fmt: skip
+    second = {"id": '"><svg onload=alert(1)>', "status": "ok", "text": None, "claims": [
+        dict(claims[0], statement=f"<script>{PWN}</script> 99 prisoners were released.",
+             quantity={"value": 99, "qualifier": "exact", "unit": "<img src=x onerror=alert(1)>",
+                       "text": "99<script>alert(1)</script>"},
+             evidence={"quote": "x", "alignment": "none"})]}  # fmt: skip
     path = tmp_path / "hostile.jsonl"
-    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(record) + "\n" + json.dumps(second) + "\n", encoding="utf-8")
     return path, text, statement
 
 
@@ -241,21 +246,121 @@ def test_hostile_article_and_claims_run_nothing_and_show_literally(
                    s.textContent = "window.__pwned = 1"; document.body.append(s); }"""
     )
     assert page.evaluate("typeof window.__pwned") == "undefined"
+    # the number line draws the hostile figures as text, in its labels and hover titles
+    line = page.locator("#ledger svg.numberline")
+    assert line.count() == 1
+    labels = line.locator(".figlabel").all_text_contents()
+    assert "99</script>" in labels and any(x.startswith("99<script>alert(1)") for x in labels)
+    assert (
+        page.locator("#ledger svg script, #ledger svg img, #ledger svg foreignObject").count() == 0
+    )
+    tips = " ".join(line.locator("g.fig > title").all_text_contents())
+    assert '"><svg onload=alert(1)>' in tips and f"<script>{PWN}</script>" in tips
+    assert "99<script>alert(1)</script>" in tips
     assert tab.dialogs == [] and tab.errors == []
 
 
-def test_screenshot_for_the_readme(gold_report: Path, tab: Page, tmp_path: Path) -> None:
+def test_a_screenshot_of_the_report_renders(gold_report: Path, tab: Page, tmp_path: Path) -> None:
+    """The README's pictures come from this page; the test writes only to its tmp folder."""
     page = tab.open(gold_report)
     page.set_viewport_size({"width": 1600, "height": 1000})
     page.locator('li[data-claim="1:6"]').click()  # Foro Penal: only 61 of the 99
     page.locator("mark.active").first.evaluate("el => el.scrollIntoView({block: 'center'})")
     page.mouse.move(0, 0)
-    docs = ROOT / "docs"
-    docs.mkdir(exist_ok=True)
-    for target in (docs / "report.png", tmp_path / "report.png"):
-        page.screenshot(path=str(target))
-        data = target.read_bytes()
-        assert data.startswith(b"\x89PNG") and len(data) > 20_000
+    target = tmp_path / "report.png"
+    page.screenshot(path=str(target))
+    data = target.read_bytes()
+    assert data.startswith(b"\x89PNG") and len(data) > 20_000
+    line = tmp_path / "numberline.png"
+    page.locator("#ledger .group").first.screenshot(path=str(line))
+    assert line.read_bytes().startswith(b"\x89PNG")
+
+
+# --- the ledger's number lines -----------------------------------------------------------------
+
+
+def test_each_ledger_group_is_a_number_line_where_61_sits_far_below_99(
+    gold_report: Path, tab: Page
+) -> None:
+    page = tab.open(gold_report)
+    groups = page.locator("#ledger .group")
+    assert groups.count() >= 3
+    for n in range(groups.count()):  # one mark per value, each a claim
+        group = groups.nth(n)
+        assert group.locator("svg.numberline g.fig").count() == group.locator("tr").count() - 1
+    figures = page.evaluate(
+        """() => [...document.querySelectorAll("#ledger .group")].map(g => ({
+            title: g.querySelector("h3").textContent,
+            figs: [...g.querySelectorAll("svg g.fig")].map(f => ({
+                label: f.querySelector(".figlabel").textContent,
+                tip: f.querySelector("title").textContent,
+                clash: f.classList.contains("clash"),
+                kind: [...f.classList].find(c => c.startsWith("k-")),
+                x: (f.querySelector("circle") || f.querySelector("rect")).getBBox().x,
+                arrow: !!f.querySelector("polygon"), band: !!f.querySelector("rect")}))}))"""
+    )
+    released = next(g for g in figures if "25 Dec" in g["title"])
+    x99 = [f["x"] for f in released["figs"] if f["label"].startswith("99")]
+    x61 = [f["x"] for f in released["figs"] if "61" in f["label"]]
+    assert x99 and x61 and max(x61) < min(x99) - 100  # far apart on the axis, 61 to the left
+    assert all(f["clash"] for f in released["figs"] if f["label"].startswith("99"))
+    assert {"k-government", "k-ngo"} <= {f["kind"] for f in released["figs"]}
+    at_least = [
+        f for g in figures for f in g["figs"] if f["label"].casefold().startswith("at least")
+    ]
+    about = [f for g in figures for f in g["figs"] if f["label"].casefold().startswith("about")]
+    assert at_least and all(f["arrow"] for f in at_least)  # "at least 60": an arrow from 60
+    assert about and all(f["band"] for f in about)  # "about 2,400": a band
+    tip = next(f["tip"] for f in released["figs"] if f["label"].startswith("99"))
+    assert "001_b5bc0438193ecef8" in tip and "25 Dec" in tip  # article and date on hover
+
+    page.locator("#ledger svg g.fig").first.click()  # a figure is a claim like any other
+    assert page.locator("#detail h3").count() == 1
+    assert tab.errors == [] and tab.dialogs == []
+
+
+def test_clicking_a_highlight_selects_the_claim_beside_it_not_the_ledger(
+    gold_report: Path, tab: Page
+) -> None:
+    page = tab.open(gold_report)
+    mark = page.locator('mark[data-claims~="1:6"]').first
+    mark.evaluate("el => el.scrollIntoView({block: 'center'})")
+    mark.click()
+    item = page.locator('#a1 li[data-claim="1:6"]')
+    assert "active" in (item.get_attribute("class") or "")
+    in_view = item.evaluate(
+        "el => { const r = el.getBoundingClientRect(); "
+        "return r.top >= 0 && r.bottom <= innerHeight; }"
+    )
+    ledger = page.locator("#ledger").evaluate("el => el.getBoundingClientRect().bottom")
+    assert in_view and ledger < 0  # the page stayed at the article, the ledger is above
+
+
+def test_the_report_as_the_readme_makes_it_shows_highlighted_evidence(
+    tmp_path: Path, tab: Page
+) -> None:
+    out = tmp_path / "out" / "claims.jsonl"
+    env = cli_env(None, tmp_path / "cache")
+    made = run_cli("run", "seeds/", "-o", out, "--model", "rules", "-q", env=env, cwd=ROOT)
+    assert made.returncode == 0, made.stderr
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert all(r.get("text") is None for r in records)  # run keeps no text by default
+    result = run_cli("report", out, "-o", tmp_path / "report.html", env=env, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    page = tab.open(tmp_path / "report.html")
+    assert "No article text" not in page.inner_text("main")
+    for n, record in enumerate(records):
+        meta = page.locator(f"#a{n} p.meta").first.inner_text()
+        counts = re.search(r"(\d+) claims · (\d+) exact, (\d+) fuzzy, (\d+) not found", meta)
+        assert counts, meta
+        total, *parts = map(int, counts.groups())
+        assert total == len(record["claims"]) == sum(parts)
+        located = sum(c["evidence"]["alignment"] != "none" for c in record["claims"])
+        keys = page.evaluate(
+            f"""() => new Set([...document.querySelectorAll("#a{n} mark[data-claims]")]
+                .flatMap(m => m.dataset.claims.split(" "))).size"""
+        )
+        assert keys == located
 
 
 # --- the eval report in the browser ------------------------------------------------------------
@@ -288,6 +393,16 @@ def test_eval_html_shows_misses_extras_and_deltas(tmp_path: Path, tab: Page) -> 
     assert "micro.f1" in deltas and re.search(r"[+-]\d\.\d{3}", deltas)
     assert page.locator("#deltas td.up, #deltas td.down").count() >= 1
     assert page.locator("ul.changes li").count() >= 1
+    bars = page.locator("svg.scorebars")  # per-article P/R/F1 bars and the delta chart
+    assert bars.locator("rect.bar").count() == 3 * len(report["articles"])
+    widths = bars.locator("rect.bar.f1").evaluate_all("rs => rs.map(r => +r.getAttribute('width'))")
+    assert widths == pytest.approx([420 * (a["claims"]["f1"] or 0) for a in report["articles"]],
+                                   abs=0.1)  # fmt: skip
+    chart = page.locator("svg.deltachart rect.delta")
+    assert (
+        chart.count() >= 1
+        and page.locator("svg.deltachart rect.up, svg.deltachart rect.down").count() >= 1
+    )
     f1 = f"{report['micro']['f1']:.3f}"
     assert f1 in page.locator("#scores").inner_text()
 

@@ -1,0 +1,156 @@
+"""The claims ledger at archive scale: generated articles' quantity claims, time and peak memory.
+
+Each size runs in a fresh process (so peak RSS is that size's own). The claims are generated on
+the fly and fed to `build_ledger` as a stream, the way a large run file is read: what stays in
+memory is the ledger's compact per-claim items and the groups it returns.
+
+Stories: one per ~20 articles, each a (country, measure, day) with a base figure; an article
+reports 5 figures about its story or its country: the dated event count (announced or verified,
+sometimes dated by the verification), an undated mention, a part (one prison), a running total
+and a still-held stock, each with a random qualifier and source, statements drawn from a
+vocabulary so topic words vary.
+
+    python benchmarks/ledger_scale.py                    # 1k, 10k, 30k, 100k articles
+    python benchmarks/ledger_scale.py --sizes 1000 --json out.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORDS = [
+    "protest",
+    "election",
+    "opposition",
+    "court",
+    "judge",
+    "family",
+    "lawyer",
+    "union",
+    "student",
+    "march",
+    "capital",
+]
+MEASURES = [("released", "people released"), ("killed", "deaths"), ("arrested", "people arrested")]
+QUALIFIERS = ["exact", "exact", "exact", "at_least", "more_than", "about", "nearly"]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December"]  # fmt: skip
+
+
+def articles(n: int, seed: int = 7) -> Iterator[object]:
+    from extractor.schemas import ArticleResult, Claim
+
+    rng = random.Random(seed)
+    countries = [f"Country{k}" for k in range(max(10, n // 200))]
+    stories = [
+        (rng.choice(countries), *rng.choice(MEASURES), rng.randrange(12), rng.randrange(1, 29),
+         rng.randrange(20, 3000))
+        for _ in range(max(1, n // 20))
+    ]  # fmt: skip
+
+    def claim(statement: str, value: float, unit: str, kind: str, time_text: str | None,
+              location: str | None) -> Claim:  # fmt: skip
+        qualifier = rng.choice(QUALIFIERS)
+        return Claim.model_construct(
+            statement=statement,
+            subject="authorities",
+            quantity=_quantity(value, qualifier, unit),
+            time_text=time_text,
+            date=None,
+            location=location,
+            source=_source(kind),
+            disputed=False,
+            evidence=_evidence(statement),
+        )
+
+    for a in range(n):
+        country, measure, unit, month, day, base = rng.choice(stories)
+        topic = " ".join(rng.sample(WORDS, 4))
+        when = f"{MONTHS[month]} {day}"
+        verb = {"released": "released", "killed": "killed", "arrested": "arrested"}[measure]
+        figure = round(base * rng.uniform(0.6, 1.05))
+        claims = [
+            claim(f"On {when}, authorities in {country} {verb} {figure} people after the {topic}.",
+                  figure, unit, rng.choice(["government", "ngo", "media"]), when, country),
+            claim(f"The group said it verified {round(figure * 0.7)} of them after the {topic}.",
+                  round(figure * 0.7), unit + " verified", "ngo", None, None),
+            claim(f"{round(figure * 0.3)} of them were {verb} at {country} Central prison, {when}.",
+                  round(figure * 0.3), unit, "media", when, f"{country} Central prison"),
+            claim(f"In total {base * 9} people have been {verb} in {country} since the {topic}.",
+                  base * 9, unit, "ngo", "since the protests", country),
+            claim(f"More than {base * 4} political prisoners remain in jail in {country}.",
+                  base * 4, "political prisoners still held", "ngo", None, country),
+        ]  # fmt: skip
+        yield ArticleResult.model_construct(id=f"a{a}", source=None, status="ok", claims=claims,
+                                            error=None, provenance=None, text=None)  # fmt: skip
+
+
+def _quantity(value: float, qualifier: str, unit: str) -> object:
+    from extractor.schemas.claims import Quantity
+
+    return Quantity.model_construct(value=float(value), lower=None, upper=None,
+                                    qualifier=qualifier, unit=unit, text=None)  # fmt: skip
+
+
+def _source(kind: str) -> object:
+    from extractor.schemas.claims import Source
+
+    return Source.model_construct(name={"government": "the ministry", "ngo": "a rights group",
+                                        "media": "local media"}[kind], kind=kind)  # fmt: skip
+
+
+def _evidence(quote: str) -> object:
+    from extractor.schemas.claims import Evidence
+
+    return Evidence.model_construct(quote=quote, start=None, end=None, alignment="none")
+
+
+def measure(n: int) -> dict[str, float]:
+    """One size, in this process: generation alone, then generation + ledger; peak RSS."""
+    from extractor.ledger import build_ledger
+
+    start, cpu = time.perf_counter(), time.process_time()
+    for _ in articles(n):
+        pass
+    generate, generate_cpu = time.perf_counter() - start, time.process_time() - cpu
+    start, cpu = time.perf_counter(), time.process_time()
+    ledger = build_ledger(articles(n))
+    total, total_cpu = time.perf_counter() - start, time.process_time() - cpu
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    values = sum(len(g.values) for g in ledger.groups)
+    return {"articles": n, "quantity_claims": values, "groups": len(ledger.groups),
+            "generate_s": round(generate, 2), "ledger_s": round(total - generate, 2),
+            "ledger_cpu_s": round(total_cpu - generate_cpu, 2),
+            "peak_rss_mb": round(peak, 1)}  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 30_000, 100_000])
+    parser.add_argument("--json", type=Path, default=ROOT / "benchmarks/results/ledger_scale.json")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(measure(args.one)))
+        return
+    rows = []
+    for n in args.sizes:
+        out = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True,
+                             text=True, check=True)  # fmt: skip
+        rows.append(json.loads(out.stdout))
+        print(json.dumps(rows[-1]), flush=True)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

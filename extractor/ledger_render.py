@@ -1,0 +1,72 @@
+"""The ledger in a terminal (rich) or a pipe (TSV): kept apart so building a ledger never imports
+rich. Article and model text is data, never markup: everything shown goes through `safe`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rich.console import Console
+from rich.table import Table
+
+from .ledger import Ledger
+from .terminal import plain, safe
+
+STATUS_STYLE = {
+    "discrepancy": "bold magenta",
+    "conflict": "bold red",
+    "divergent": "yellow",
+    "compatible": "green",
+}
+
+
+def ledger_table(ledger: Ledger, console: Console) -> None:
+    """One row per value; each group opens with what is counted, when, and the verdict."""
+    if not ledger.groups:
+        console.print("no quantity claims to line up")
+        return
+    table = Table(title="Claims ledger: the same count across articles", expand=True)
+    widths = {"what · when": 3, "figure": 2, "source (kind)": 3, "statement": 7}
+    for column in ("what · when", "figure", "interval", "source (kind)", "article", "statement"):
+        flexible = column in widths
+        table.add_column(column, ratio=widths.get(column), no_wrap=not flexible, overflow="fold")
+    for group in ledger.groups:
+        if table.rows:
+            table.add_section()
+        when = f" · {group.anchor}" if group.anchor else ""
+        head = (
+            f"[bold]{safe(group.label + when)}[/bold]\n"
+            f"[{STATUS_STYLE[group.status]}]{group.status.upper()}[/]\n{safe(group.summary)}"
+        )
+        conflicted = {i for c in group.conflicts for i in (c.a, c.b)}
+        for i, value in enumerate(group.values):
+            part = f" (part: {value.part})" if value.part else ""
+            table.add_row(
+                head if i == 0 else "",
+                ("[red]✗[/red] " if i in conflicted else "") + safe(value.figure + part),
+                safe(str(value.interval)),
+                safe(f"{value.source_name} ({value.source_kind}, {value.stance})"),
+                safe(value.article_id),
+                safe(value.statement),
+            )
+    console.print(table, highlight=False)
+
+
+def ledger_tsv(ledger: Ledger) -> Iterator[str]:
+    """The ledger for pipes and grep: one tab-separated line per value, a header first."""
+    yield "\t".join(
+        ("what", "when", "status", "figure", "interval", "source", "kind", "article", "statement")
+    )
+    for group in ledger.groups:
+        for value in group.values:
+            cells = (
+                group.label,
+                group.anchor or "",
+                group.status.upper(),
+                value.figure,
+                str(value.interval),
+                value.source_name,
+                value.source_kind,
+                value.article_id,
+                value.statement,
+            )
+            yield "\t".join(plain(c).replace("\t", " ").replace("\n", " ") for c in cells)
