@@ -119,18 +119,11 @@ class Extractor:
         the same budget; answers are cached as a live run caches them."""
         started = time.perf_counter()
         provenance = self._provenance()
-        resume = getattr(self.backend, "resume", None)
         try:
-            answers = []
-            for piece in self._pieces(article):
-                completion = completions.get(piece.id)
-                if completion is None or resume is None:
-                    answers.append(await self._answer(piece))
-                    continue
-                request = self._request(piece)
-                answer = await resume(request, completion)
-                self._store(self._key(request.body), answer)
-                answers.append((answer, False))
+            answers = [
+                await self._answer(piece, completions.get(piece.id))
+                for piece in self._pieces(article)
+            ]
         except ExtractionError as exc:
             return self._failed(article, provenance, started, exc)
         return self._record(article, answers, provenance, started)
@@ -219,8 +212,11 @@ class Extractor:
             body=body,
         )
 
-    async def _answer(self, piece: Article) -> tuple[Answer, bool]:
-        """The backend's answer for one piece, from the cache when it has it."""
+    async def _answer(
+        self, piece: Article, completion: dict[str, Any] | None = None
+    ) -> tuple[Answer, bool]:
+        """The answer for one piece: from the cache when it has it, else from a completion in
+        hand (a batch's; re-asked live when unusable), else asked."""
         request = self._request(piece)
         key = self._key(request.body)
         if key is not None and self.cache is not None:
@@ -233,7 +229,11 @@ class Extractor:
                     return Answer(answer=parsed, warnings=warnings, attempts=0), True
                 except (ValueError, KeyError, TypeError, ValidationError) as exc:
                     log.warning("ignoring corrupted cache entry %s… (%s)", key[:12], exc)
-        answer = await self.backend.answer(request)
+        resume = getattr(self.backend, "resume", None)
+        if completion is not None and resume is not None:
+            answer = await resume(request, completion)
+        else:
+            answer = await self.backend.answer(request)
         self._store(key, answer)
         return answer, False
 
