@@ -56,6 +56,36 @@ def cli_env(server: FakeOpenAI | None, cache_dir: Path, **extra: str) -> dict[st
 def run_cli(
     *args: str | Path, env: dict[str, str], cwd: Path | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
+    """The `extractor` command in-process (typer's CliRunner), `env` as its whole environment.
+
+    A real process costs 3-4 s of start-up per call; use `run_process` where the test needs one
+    (signals, two processes, imports of a fresh interpreter).
+    """
+    from typer.testing import CliRunner
+
+    from extractor.cli import app
+    from extractor.errors import ConfigError
+
+    before = Path.cwd()
+    environment: dict[str, str | None] = {k: None for k in os.environ if k not in env}
+    environment.update(env)
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        result = CliRunner().invoke(app, [str(a) for a in args], env=environment)
+    finally:
+        os.chdir(before)
+    code, stderr = result.exit_code, result.stderr
+    if isinstance(result.exception, ConfigError):  # what `extractor.cli.main` turns into exit 2
+        code, stderr = 2, stderr + f"error: {result.exception}\n"
+    elif result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return subprocess.CompletedProcess([str(a) for a in args], code, result.stdout, stderr)
+
+
+def run_process(
+    *args: str | Path, env: dict[str, str], cwd: Path | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """The installed `extractor` command in a real subprocess."""
     return subprocess.run(
         [sys.executable, "-m", "extractor.cli", *map(str, args)],

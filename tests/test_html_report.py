@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, cli_env, run_cli
+from conftest import ROOT, cli_env, run_process
 
 from extractor.evaluation import load_records
 from extractor.html_assets import CSS, JS, csp_hash
@@ -24,6 +24,8 @@ from extractor.html_report import (
     render_run_report,
 )
 from extractor.schemas import ArticleResult, Claim
+
+pytestmark = pytest.mark.browser
 
 GOLD = ROOT / "evals" / "gold"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -86,7 +88,9 @@ def tab(browser: Any) -> Iterator[Page]:
 
 def report_of(records: Path, tmp_path: Path) -> Path:
     out = tmp_path / "report.html"
-    result = run_cli("report", records, "-o", out, env=cli_env(None, tmp_path / "cache"), cwd=ROOT)
+    result = run_process(
+        "report", records, "-o", out, env=cli_env(None, tmp_path / "cache"), cwd=ROOT
+    )
     assert result.returncode == 0, result.stderr
     assert f"report written to {out}" in result.stdout
     return out
@@ -341,11 +345,11 @@ def test_the_report_as_the_readme_makes_it_shows_highlighted_evidence(
 ) -> None:
     out = tmp_path / "out" / "claims.jsonl"
     env = cli_env(None, tmp_path / "cache")
-    made = run_cli("run", "seeds/", "-o", out, "--model", "rules", "-q", env=env, cwd=ROOT)
+    made = run_process("run", "seeds/", "-o", out, "--model", "rules", "-q", env=env, cwd=ROOT)
     assert made.returncode == 0, made.stderr
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert all(r.get("text") is None for r in records)  # run keeps no text by default
-    result = run_cli("report", out, "-o", tmp_path / "report.html", env=env, cwd=ROOT)
+    result = run_process("report", out, "-o", tmp_path / "report.html", env=env, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     page = tab.open(tmp_path / "report.html")
     assert "No article text" not in page.inner_text("main")
@@ -369,10 +373,10 @@ def test_the_report_as_the_readme_makes_it_shows_highlighted_evidence(
 def test_eval_html_shows_misses_extras_and_deltas(tmp_path: Path, tab: Page) -> None:
     env = cli_env(None, tmp_path / "cache")
     old, new, html = tmp_path / "old.json", tmp_path / "new.json", tmp_path / "eval.html"
-    first = run_cli("eval", "--predictions", "evals/annotations/b", "--report", old, env=env,
+    first = run_process("eval", "--predictions", "evals/annotations/b", "--report", old, env=env,
                     cwd=ROOT)  # fmt: skip
     assert first.returncode == 0, first.stderr
-    result = run_cli(
+    result = run_process(
         "eval", "--predictions", "evals/annotations/a", "--compare", old, "--report", new,
         "--html", html, "--no-details", env=env, cwd=ROOT,
     )  # fmt: skip

@@ -6,7 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import ROOT
+
+pytestmark = pytest.mark.packaging
 
 
 def test_a_non_editable_install_carries_prompts_schemas_and_every_module(tmp_path: Path) -> None:
