@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .schemas import Usage
@@ -27,3 +27,8 @@ class ExtractionError(ExtractorError):
         self.message = message
         self.attempts = attempts
         self.usage = usage
+
+
+def validation_problems(exc: Any, what: str) -> str:
+    """A pydantic ValidationError in one line: 'field: reason; other.field: reason'."""
+    return "; ".join(f"{'.'.join(map(str, e['loc'])) or what}: {e['msg']}" for e in exc.errors())

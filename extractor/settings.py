@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import ConfigError
+from .errors import ConfigError, validation_problems
 
 RULES_MODEL = "rules"
 
@@ -108,9 +108,7 @@ class Settings(BaseModel):
         try:
             return cls(**values)
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors()
-            )
+            problems = validation_problems(exc, "settings")
             raise ConfigError(f"invalid settings: {problems}") from None
 
     @property

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from ..contract import Mode
-from ..errors import ConfigError
+from ..errors import ConfigError, validation_problems
 from ..redact import Redactor, option_secrets, redact_url
 from ..settings import Settings
 from .base import Identity
@@ -44,15 +44,15 @@ class OpenAIOptions(BaseModel):
     timeout: float = Field(default=120.0, gt=0, description="Seconds per HTTP request.")
 
     @classmethod
-    def read(cls, options: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Any:
+    def read(
+        cls, options: Mapping[str, Any], env: Mapping[str, str] | None = None
+    ) -> OpenAIOptions:
         values: dict[str, Any] = dict(OpenAICompatBackend.options_from_env(env))
         values.update({k: v for k, v in options.items() if v is not None})
         try:
             return cls(**values)
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(map(str, e['loc'])) or 'options'}: {e['msg']}" for e in exc.errors()
-            )
+            problems = validation_problems(exc, "options")
             raise ConfigError(f"invalid openai backend options: {problems}") from None
 
     @property
