@@ -20,8 +20,8 @@ from common import endpoint, seed_texts
 
 from extractor.articles import Article
 from extractor.pipeline import Extractor
-from extractor.prompt import load_prompt
 from extractor.settings import Settings
+from extractor.templates import load_prompt
 
 
 async def bare_sdk(url: str, texts: list[str]) -> float:

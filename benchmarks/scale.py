@@ -27,9 +27,9 @@ from pathlib import Path
 
 from common import ROOT, endpoint, write_jsonl
 
-from extractor.batch import run_batch
 from extractor.pipeline import Extractor
 from extractor.ray_runner import run_ray
+from extractor.runner import run_batch
 from extractor.settings import Settings
 
 LATENCY, CAPACITY, ARTICLES, BATCH_ARTICLES = 0.25, 64, 2000, 10_000

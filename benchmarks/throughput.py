@@ -25,8 +25,8 @@ from pathlib import Path
 from common import ROOT, endpoint, seed_texts, timed, write_jsonl
 
 from extractor.articles import Article
-from extractor.batch import run_batch
 from extractor.pipeline import Extractor
+from extractor.runner import run_batch
 from extractor.settings import Settings
 
 LATENCY, CAPACITY, CONCURRENCY, ARTICLES = 0.25, 64, 32, 2000

@@ -19,14 +19,14 @@ if TYPE_CHECKING:
 
     from .articles import Article
     from .pipeline import Extractor
-    from .prompt import Prompt
     from .schemas import ArticleResult, Claim, ClaimSet, Quote, Record
     from .settings import Settings
+    from .templates import Prompt
 
 _LAZY = {
     "Extractor": "pipeline",
     "Settings": "settings",
-    "Prompt": "prompt",
+    "Prompt": "templates",
     "Article": "articles",
     "ArticleResult": "schemas",
     "Claim": "schemas",

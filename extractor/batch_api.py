@@ -392,7 +392,7 @@ class BatchJob:
             if not wait or all(s.ready for s in shards):
                 break
             time.sleep(poll_s)
-        from .batch import errors_file
+        from .runner import errors_file
 
         with self._locked():
             summary = CollectSummary(output=Path(output))

@@ -199,8 +199,8 @@ def run(
 ) -> None:
     """Extract claims from every article; one JSON line per article; re-runs resume."""
     from .articles import check_paths
-    from .batch import run_batch
     from .pipeline import Extractor
+    from .runner import run_batch
     from .sink import STDOUT_NAMES
 
     settings = None
@@ -345,7 +345,7 @@ def eval_(
     if ledger:
         _eval_ledger(ledger_gold, report)
         return
-    from .evaluate import evaluate
+    from .eval_run import evaluate
     from .evaluation import compare
     from .evaluation.render import print_comparison, print_report
     from .evaluation.report import load_report

@@ -24,10 +24,10 @@ from .cache import AnswerCache, cache_key
 from .chunking import split_text
 from .errors import ConfigError, ExtractionError
 from .grounding import align, ground, quotes
-from .prompt import Prompt, load_prompt
 from .redact import redact_url
 from .schemas import Provenance, Record, RecordError, RecordWarning, Usage
 from .settings import Settings
+from .templates import Prompt, load_prompt
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)

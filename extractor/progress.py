@@ -23,7 +23,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from .batch import BatchSummary, errors_file
+from .runner import BatchSummary, errors_file
 from .schemas import Record, RecordView
 from .terminal import safe
 

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from .articles import Article, InputProblem, check_paths, iter_items
 from .backends import choose
-from .batch import BatchSummary, Progress, _pending, count_items, errors_file
 from .errors import ConfigError
+from .runner import BatchSummary, Progress, _pending, count_items, errors_file
 from .schemas import RecordView
 from .settings import Settings
 from .sink import JsonlSink

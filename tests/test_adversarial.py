@@ -704,7 +704,7 @@ def test_the_last_frame_of_the_progress_bar_shows_the_summary_numbers(
     from rich.console import Console
 
     import extractor.progress as progress_module
-    from extractor.batch import run_batch
+    from extractor.runner import run_batch
 
     screen = io.StringIO()
     terminal = Console(file=screen, force_terminal=True, width=200, color_system=None)

@@ -11,7 +11,7 @@ from pathlib import Path
 GOLD = str(Path(__file__).resolve().parent.parent / "evals/gold")
 
 HEAVY = ("scipy", "openai", "instructor", "extractor.pipeline", "extractor.backends",
-         "extractor.prompt")  # fmt: skip
+         "extractor.templates")  # fmt: skip
 
 
 def _loaded(code: str) -> list[str]:

@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 
 from extractor.cli import app
 from extractor.ledger import Ledger, build_ledger
-from extractor.prompt import load_prompt
 from extractor.schemas import ArticleResult
+from extractor.templates import load_prompt
 from extractor.testing import FakeOpenAI, Reply
 from extractor.testing.server import ChatRequest
 

@@ -134,7 +134,7 @@ def test_thresholds_fail_the_sentence_splitter_and_pass_both_annotators() -> Non
 def test_thresholds_fail_the_rules_baseline_padded_with_every_other_sentence(
     tmp_path: Path,
 ) -> None:
-    from extractor.evaluate import predict_gold
+    from extractor.eval_run import predict_gold
     from extractor.settings import Settings
 
     rules = predict_gold(Settings.from_env(env={}, model="rules", cache_dir=tmp_path), GOLD)

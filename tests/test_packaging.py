@@ -37,7 +37,7 @@ def test_a_non_editable_install_carries_prompts_schemas_and_every_module(tmp_pat
         "import importlib, pkgutil, extractor\n"
         "for m in pkgutil.walk_packages(extractor.__path__, 'extractor.'):\n"
         "    if not m.name.endswith('__main__'): importlib.import_module(m.name)\n"
-        "from extractor.prompt import load_prompt\n"
+        "from extractor.templates import load_prompt\n"
         "from extractor.backends.rules import extract_claims\n"
         "print(load_prompt('claims').version, len(extract_claims('Officials said 5 died.')),"
         " extractor.__file__)\n"

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from extractor.errors import ConfigError
-from extractor.prompt import load_prompt
+from extractor.templates import load_prompt
 
 
 def test_bundled_claims_prompt_has_name_version_and_a_stable_hash() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from .articles import Article
-from .batch import BatchSummary, Progress
 from .errors import ConfigError
 from .evaluation import EvalReport, check, load_records, load_thresholds, score
 from .evaluation.report import RunInfo, load_report
@@ -13,6 +12,7 @@ from .evaluation.scoring import PairJudge
 from .evaluation.sources import SourceNames
 from .pipeline import Extractor, run_sync
 from .redact import Redactor, option_secrets
+from .runner import BatchSummary, Progress
 from .schemas import ArticleResult, ClaimSet
 from .settings import Settings
 from .sink import JsonlSink
