@@ -10,6 +10,7 @@ does not validate (corrupted, or from an older schema) as a miss.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import queue
 import threading
@@ -29,11 +30,25 @@ def cache_key(*, backend: str, endpoint: str | None, model: str, body: dict[str,
     """The key of one request: the backend, its endpoint, the model and the exact body sent.
 
     The body holds everything that can change an answer (rendered messages, schema, mode,
-    sampling parameters) and never the API key.
+    sampling parameters) and never the API key. Its messages, which hold the whole article, are
+    hashed as they are (role and content, length-prefixed) rather than through a JSON dump:
+    this runs for every article, also on fully cached re-runs.
     """
-    return sha256_json(
-        {"format": FORMAT, "backend": backend, "endpoint": endpoint, "model": model, "body": body}
-    )
+    rest = {k: v for k, v in body.items() if k != "messages"}
+    head = {
+        "format": FORMAT,
+        "backend": backend,
+        "endpoint": endpoint,
+        "model": model,
+        "body": rest,
+    }
+    digest = hashlib.sha256(sha256_json(head).encode())
+    for message in body.get("messages", []):
+        for part in (message.get("role", ""), message.get("content") or ""):
+            encoded = str(part).encode()
+            digest.update(len(encoded).to_bytes(8, "little"))
+            digest.update(encoded)
+    return digest.hexdigest()
 
 
 class AnswerCache:

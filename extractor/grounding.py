@@ -109,12 +109,13 @@ def align(quote: str, text: str, normalized: NormalizedText | None = None) -> Ev
     return Evidence(quote=quote, alignment="none")
 
 
-def ground(answer: BaseModel, text: str) -> tuple[BaseModel, list[str]]:
-    """A copy of `answer` with every `Quote` in it (at any depth) replaced by its `Evidence`.
+def ground(answer: BaseModel, text: str, *, copy: bool = True) -> tuple[BaseModel, list[str]]:
+    """`answer` with every `Quote` in it (at any depth) replaced by its `Evidence`.
 
-    Returns the grounded copy and the paths ("claims.2.evidence") of quotes that were not found.
+    Returns the grounded answer (a copy unless `copy=False`, for an answer the caller owns) and
+    the paths ("claims.2.evidence") of quotes that were not found.
     """
-    grounded = answer.model_copy(deep=True)
+    grounded = answer.model_copy(deep=True) if copy else answer
     normalized: list[NormalizedText] = []  # built once, on the first quote that needs it
     missing: list[str] = []
 

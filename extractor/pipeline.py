@@ -136,7 +136,8 @@ class Extractor:
         started: float,
     ) -> Record:
         merged = _merge([a.answer for a, _ in answers], self.schema)
-        grounded, missing = ground(merged, article.text)
+        # the answers were validated for this article alone (from the model or the cache)
+        grounded, missing = ground(merged, article.text, copy=False)
         warnings = [w for a, _ in answers for w in a.warnings]
         warnings += [
             RecordWarning(path=path, problem="quote not found in the article", action="kept")
