@@ -193,3 +193,17 @@ def test_invented_quotes_are_counted_and_reasked_once_when_asked_to(
     kept = Extractor(settings.replace(use_cache=False)).extract(ARTICLE)
     assert server.request_count == 1  # off by default
     assert [(w.path, w.action) for w in kept.warnings] == [("claims.0.evidence", "kept")]
+
+
+def test_the_pattern_generator_still_has_the_private_stdlib_regex_parser_it_wraps() -> None:
+    """`extractor.testing.regex_strings` wraps `re._parser`; a Python upgrade that moves it
+    fails here, loudly, rather than as odd answers elsewhere."""
+    import re
+
+    from extractor.schemas.claims import ISO_DATE_PATTERN
+    from extractor.testing.regex_strings import random_match
+
+    rng = random.Random(7)
+    for pattern in (ISO_DATE_PATTERN, r"^[a-c]{2,4}(x|yz)?$", r"^[^ \t]+$"):
+        for _ in range(50):
+            assert re.fullmatch(pattern, random_match(pattern, rng)), pattern
