@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Union
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from .schemas import RecordWarning
 
@@ -70,7 +71,10 @@ def salvage(data: Any, model: type[BaseModel]) -> Salvaged:
         for path, error in repairs:
             if any(path[: len(d)] == d for d in done):
                 continue  # inside something already dropped or reset
-            repair = _repair(working, path, model)
+            try:
+                repair = _repair(working, path, model)
+            except (KeyError, IndexError, TypeError):  # a location salvage cannot follow
+                repair = None
             if repair is None:
                 result.problems.append(_describe(error, at=path))
                 continue
@@ -175,7 +179,7 @@ def _repair(
         if isinstance(container, list):
             container[key] = _DROPPED
             return where, "dropped"
-        if info == "extra":
+        if info == "extra" and key in container:
             if depth == 1:
                 return None  # unknown top-level keys: the model ignored the schema, re-ask
             del container[key]
@@ -183,7 +187,7 @@ def _repair(
         if info == "item":  # a value of a dict[str, X]
             del container[key]
             return where, "dropped"
-        if info is not None and not info.is_required():
+        if isinstance(info, FieldInfo) and not info.is_required():
             if info.default is None:
                 container[key] = None
                 return where, "nulled"

@@ -207,3 +207,39 @@ def test_the_pattern_generator_still_has_the_private_stdlib_regex_parser_it_wrap
     for pattern in (ISO_DATE_PATTERN, r"^[a-c]{2,4}(x|yz)?$", r"^[^ \t]+$"):
         for _ in range(50):
             assert re.fullmatch(pattern, random_match(pattern, rng)), pattern
+
+
+def test_salvage_follows_unions_and_nested_lists_of_any_schema() -> None:
+    """Union member tags in pydantic's error locations are not keys of the answer."""
+    from typing import Literal
+
+    from pydantic import BaseModel
+
+    class Released(BaseModel):
+        kind: Literal["released"]
+        count: int
+
+    class Said(BaseModel):
+        kind: Literal["said"]
+        words: str
+
+    class Item(BaseModel):
+        what: Released | Said
+        note: str | None = None
+
+    class Items(BaseModel):
+        items: list[Item] = []
+
+    answer = {
+        "items": [
+            {"what": {"kind": "released", "count": "many"}},
+            {"what": {"kind": "said", "words": "ok"}},
+            {"what": {"kind": "released", "count": 3}, "note": 5},
+        ]
+    }
+    result = salvage(answer, Items)
+    assert result.answer is not None and len(result.answer.items) == 2  # type: ignore[attr-defined]
+    assert {(w.path, w.action) for w in result.warnings} == {
+        ("items.0", "dropped"),
+        ("items.2.note", "nulled"),
+    }
