@@ -11,7 +11,7 @@ platform.openai.com/docs/guides/structured-outputs, "Supported schemas", read 20
 object lists every property in `required` and sets `additionalProperties: false`; optional
 fields are nullable instead of absent; no `default`; the root is an object, not an `anyOf`; only
 the keywords in `STRICT_KEYWORDS`. `strict_schema` rewrites a schema into that form without
-changing what it accepts except that every key must be present (`minLength` becomes the
+changing what it accepts except that every key must be present (length limits become the
 equivalent `pattern`); `strict_violations` checks a schema against the rules.
 """
 
@@ -37,6 +37,14 @@ STRICT_KEYWORDS = frozenset(
 )  # fmt: skip
 #: keys whose value is a map of names to schemas (the names are not keywords)
 _SCHEMA_MAPS = ("properties", "$defs")
+#: annotations that constrain nothing: dropped from the strict form
+_ANNOTATIONS = frozenset(
+    {"default", "examples", "deprecated", "readOnly", "writeOnly", "$comment", "discriminator"}
+)
+
+
+class StrictSchemaError(ValueError):
+    """The schema uses a constraint OpenAI's strict form cannot express."""
 
 
 @cache
@@ -57,26 +65,45 @@ def schema_name(model: type[BaseModel]) -> str:
 
 
 def strict_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    """The same schema in the form OpenAI's `strict: true` accepts (see the module docstring)."""
-    strict: dict[str, Any] = _strict(copy.deepcopy(schema))
-    return strict
+    """The same schema in the form OpenAI's `strict: true` accepts (see the module docstring).
+
+    Lengths become the equivalent `pattern`, `oneOf` becomes `anyOf` (pydantic's discriminated
+    unions have disjoint branches), annotations are dropped; a constraint with no strict
+    equivalent raises `StrictSchemaError` rather than being dropped silently, since the
+    validators would still enforce it.
+    """
+    return _strict(copy.deepcopy(schema), "$")  # type: ignore[no-any-return]
 
 
-def _strict(node: Any) -> Any:
+def _strict(node: Any, where: str) -> Any:
     if isinstance(node, list):
-        return [_strict(item) for item in node]
+        return [_strict(item, f"{where}[{i}]") for i, item in enumerate(node)]
     if not isinstance(node, dict):
         return node
     out: dict[str, Any] = {}
     for key, value in node.items():
         if key in _SCHEMA_MAPS:
-            out[key] = {name: _strict(sub) for name, sub in value.items()}
-        elif key in ("default", "minLength") or key not in STRICT_KEYWORDS:
+            out[key] = {name: _strict(sub, f"{where}.{name}") for name, sub in value.items()}
+        elif key == "oneOf":
+            out["anyOf"] = _strict(value, f"{where}.oneOf")
+        elif key in _ANNOTATIONS or key in ("minLength", "maxLength"):
             continue
+        elif key not in STRICT_KEYWORDS:
+            raise StrictSchemaError(
+                f"{where}: {key!r} has no equivalent in OpenAI's strict schema form; "
+                "send the schema as it is with --no-strict"
+            )
         else:
-            out[key] = _strict(value)
-    if "minLength" in node and "pattern" not in node:
-        out["pattern"] = rf"^[\s\S]{{{int(node['minLength'])},}}$"
+            out[key] = _strict(value, f"{where}.{key}")
+    if "minLength" in node or "maxLength" in node:
+        if "pattern" in node:
+            raise StrictSchemaError(
+                f"{where}: a length limit beside a pattern has no strict equivalent; put the "
+                "length into the pattern or use --no-strict"
+            )
+        low, high = int(node.get("minLength", 0)), node.get("maxLength")
+        upper = "" if high is None else str(int(high))
+        out["pattern"] = "^[\\s\\S]{" + f"{low},{upper}" + "}$"
     if "properties" in out:
         out["required"] = list(out["properties"])
         out["additionalProperties"] = False
@@ -184,11 +211,15 @@ def answer_text(completion: Any) -> tuple[str, str | None]:
         raise AnswerProblem("empty_answer", "the endpoint returned no choices")
     choice = choices[0]
     message = choice.get("message") or {}
+    if not isinstance(message, dict):
+        raise AnswerProblem("not_openai", "the completion's message is not a JSON object")
     finish = choice.get("finish_reason")
     if message.get("refusal"):
         raise AnswerProblem("refused", f"the model refused: {str(message['refusal'])[:200]}")
-    for call in message.get("tool_calls") or []:
-        arguments = (call.get("function") or {}).get("arguments")
+    calls = message.get("tool_calls")
+    for call in calls if isinstance(calls, list) else []:
+        function = call.get("function") if isinstance(call, dict) else None
+        arguments = function.get("arguments") if isinstance(function, dict) else None
         if isinstance(arguments, str) and arguments.strip():
             return arguments, finish
     content = message.get("content")
@@ -222,4 +253,6 @@ def parse_json(text: str) -> Any:
             return json.loads(candidate)
         except ValueError as exc:
             error = error or exc
+        except RecursionError:
+            raise ValueError("the answer is nested too deeply to read") from None
     raise ValueError(f"the answer is not JSON ({error})")

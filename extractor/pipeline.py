@@ -22,6 +22,7 @@ from .articles import Article, InputProblem, Item, to_article
 from .backends import Answer, Backend, Request, choose, make_backend
 from .cache import AnswerCache, cache_key
 from .chunking import split_text
+from .contract import StrictSchemaError
 from .errors import ConfigError, ExtractionError
 from .grounding import align, ground, quotes
 from .redact import redact_url
@@ -76,6 +77,10 @@ class Extractor:
             raise ConfigError(
                 f"backend {self.settings.backend!r} cannot extract schema {self.schema.__name__}"
             )
+        try:  # a schema the backend cannot send is a usage error now, not one per article
+            self.backend.plan(self.prompt.render(""), self.schema, dict(self.prompt.params))
+        except StrictSchemaError as exc:
+            raise ConfigError(f"schema {self.schema.__name__}: {exc}") from None
         self.cache = (
             AnswerCache(self.settings.cache_dir)
             if self.settings.use_cache and self.backend.cacheable

@@ -56,7 +56,12 @@ Alignment = Literal["exact", "fuzzy", "none"]
 #: YYYY, YYYY-MM or YYYY-MM-DD. `[0-9]`, not `\d`: llama.cpp's schema converter ignores `\d`.
 ISO_DATE_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
 
-Text = Annotated[str, AfterValidator(str.strip)]
+
+def _strip(text: str) -> str:
+    return text.strip() or text  # a blank string stays as sent: `minLength` already held
+
+
+Text = Annotated[str, AfterValidator(_strip)]
 """A string kept as the model wrote it, minus surrounding whitespace (a repair, not a check)."""
 
 

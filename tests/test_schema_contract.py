@@ -243,3 +243,62 @@ def test_salvage_follows_unions_and_nested_lists_of_any_schema() -> None:
         ("items.0", "dropped"),
         ("items.2.note", "nulled"),
     }
+
+
+def test_the_strict_form_keeps_length_limits_and_refuses_what_it_cannot_express() -> None:
+    from pydantic import BaseModel, Field
+
+    from extractor.contract import StrictSchemaError
+
+    class Short(BaseModel):
+        name: str = Field(max_length=5)
+
+    strict = answer_schema(Short, strict=True)
+    jsonschema.validate({"name": "abcde"}, strict)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"name": "abcdefgh"}, strict)  # as the validator says
+
+    class Pair(BaseModel):
+        pair: tuple[int, str]
+
+    with pytest.raises(StrictSchemaError, match="prefixItems"):
+        answer_schema(Pair, strict=True)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"choices":[{"message":"hi","finish_reason":"stop"}]}',
+        b'{"choices":[{"message":{"role":"assistant","tool_calls":["x"]},"finish_reason":"stop"}]}',
+        b'{"claims":' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+    ],
+    ids=["message-a-string", "tool-calls-junk", "nested-too-deep"],
+)
+def test_malformed_completions_are_named_errors_not_internal_ones(
+    server: FakeOpenAI, settings: Settings, body: bytes
+) -> None:
+    content = body.decode()
+    reply = (
+        Reply(content=content)
+        if content.startswith('{"claims"')
+        else Reply(raw_body=body, headers={"content-type": "application/json"})
+    )
+    server.responder = lambda request: reply
+    result = Extractor(settings.replace(mode="json", max_attempts=2)).extract(ARTICLE)
+    assert result.status == "error"
+    assert result.error.type != "internal_error", result.error
+
+
+def test_random_instances_of_recursive_schemas_and_bounded_numbers_stay_legal() -> None:
+    from pydantic import BaseModel, Field
+
+    class Tree(BaseModel):
+        v: float = Field(default=0.5, gt=0, lt=1)
+        n: int = Field(default=1, gt=0, lt=2)
+        big: float = Field(default=1e300, ge=1e300)
+        kids: list[Tree] = []
+
+    schema = answer_schema(Tree)
+    rng = random.Random(1)
+    for _ in range(50):
+        jsonschema.validate(random_instance(schema, rng), schema)

@@ -61,10 +61,14 @@ class _Tally:
     def add(self, completion: dict[str, Any]) -> None:
         usage = completion.get("usage") if isinstance(completion, dict) else None
         if isinstance(usage, dict):
-            self.usage = self.usage + Usage(
-                prompt_tokens=int(usage.get("prompt_tokens") or 0),
-                completion_tokens=int(usage.get("completion_tokens") or 0),
-            )
+            try:
+                spent = Usage(
+                    prompt_tokens=int(usage.get("prompt_tokens") or 0),
+                    completion_tokens=int(usage.get("completion_tokens") or 0),
+                )
+            except (TypeError, ValueError):  # a broken usage block must not cost the answer
+                return
+            self.usage = self.usage + spent
 
     @property
     def tokens(self) -> int:
@@ -240,7 +244,10 @@ def _read(text: str, schema: type[BaseModel]) -> Salvaged:
         data = parse_json(text)
     except ValueError as exc:
         return Salvaged(answer=None, problems=[str(exc)])
-    return salvage(data, schema)
+    try:
+        return salvage(data, schema)
+    except RecursionError:
+        return Salvaged(answer=None, problems=["the answer is nested too deeply to validate"])
 
 
 def _reask(body: dict[str, Any], answer: str, problems: list[str]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ minItems / maxItems, enum, const, anyOf / oneOf, $ref into $defs, minLength / ma
 from __future__ import annotations
 
 import json
+import math
 import random
 import re
 from typing import Any
@@ -24,12 +25,27 @@ _ALPHABET = "abc xyz ÁÉñüß 中文 🙂 [sic] [/] {{x}} \"'\\ 0123456789.,-"
 _SCHEMA_LINE = re.compile(r"JSON Schema:\s*(\{.*\})\s*$", re.DOTALL)
 
 
+MAX_DEPTH = 6  # past this, optional properties are left out and lists are empty (recursion)
+
+
 def random_instance(
-    schema: dict[str, Any], rng: random.Random, *, hostile: bool = True, root: Any = None
+    schema: dict[str, Any],
+    rng: random.Random,
+    *,
+    hostile: bool = True,
+    root: Any = None,
+    depth: int = 0,
 ) -> Any:
     root = schema if root is None else root
+    deep = depth >= MAX_DEPTH
+
+    def sub(node: dict[str, Any]) -> Any:
+        return random_instance(node, rng, hostile=hostile and not deep, root=root, depth=depth + 1)
+
     if "$ref" in schema:
-        return random_instance(_resolve(schema["$ref"], root), rng, hostile=hostile, root=root)
+        return random_instance(
+            _resolve(schema["$ref"], root), rng, hostile=hostile, root=root, depth=depth
+        )
     if "const" in schema:
         return schema["const"]
     if "enum" in schema:
@@ -38,8 +54,10 @@ def random_instance(
         if key in schema:
             options = schema[key]
             non_null = [o for o in options if o.get("type") != "null"]
+            if deep and len(non_null) < len(options):
+                return None
             pick = rng.choice(non_null if hostile and non_null and rng.random() < 0.9 else options)
-            return random_instance(pick, rng, hostile=hostile, root=root)
+            return sub(pick)
     kind = schema.get("type")
     if isinstance(kind, list):
         kind = rng.choice(kind)
@@ -48,16 +66,18 @@ def random_instance(
     if kind == "object":
         out = {}
         required = set(schema.get("required", []))
-        for name, sub in schema.get("properties", {}).items():
-            if name in required or hostile or rng.random() < 0.5:
-                out[name] = random_instance(sub, rng, hostile=hostile, root=root)
+        for name, node in schema.get("properties", {}).items():
+            if name in required or (not deep and (hostile or rng.random() < 0.5)):
+                out[name] = sub(node)
         return out
     if kind == "array":
         low = int(schema.get("minItems", 0))
         high = int(schema.get("maxItems", low + 4))
-        count = low if hostile and rng.random() < 0.15 else rng.randint(low, max(low, high))
+        count = (
+            low if deep or (hostile and rng.random() < 0.15) else rng.randint(low, max(low, high))
+        )
         item = schema.get("items", {})
-        return [random_instance(item, rng, hostile=hostile, root=root) for _ in range(count)]
+        return [sub(item) for _ in range(count)]
     if kind == "string":
         return _string(schema, rng, hostile)
     if kind in ("number", "integer"):
@@ -86,19 +106,31 @@ def _string(schema: dict[str, Any], rng: random.Random, hostile: bool) -> str:
 
 
 def _number(schema: dict[str, Any], rng: random.Random, integer: bool, hostile: bool) -> Any:
-    low = schema.get("minimum", schema.get("exclusiveMinimum", -1e9 if hostile else 0))
-    high = schema.get("maximum", schema.get("exclusiveMaximum", 1e9 if hostile else 1000))
-    value = (
-        rng.choice([low, high, 0, 0.5, rng.uniform(low, high)])
-        if hostile
-        else rng.uniform(low, high)
+    low = schema.get("minimum", schema.get("exclusiveMinimum"))
+    high = schema.get("maximum", schema.get("exclusiveMaximum"))
+    span = 1e9 if hostile else 1000.0
+    low = (-span if hostile else 0.0) if low is None else low
+    high = max(low, 0.0) + span if high is None else high
+    for _ in range(100):
+        choices = [low, high, 0, 0.5, rng.uniform(low, high)]
+        value = float(rng.choice(choices) if hostile else rng.uniform(low, high))
+        if integer:
+            value = float(round(value))
+        step = schema.get("multipleOf")
+        if step:
+            value = round(value / step) * step
+        if _within(value, schema):
+            return int(value) if integer else value
+    raise ValueError(f"cannot draw a number for {schema}")
+
+
+def _within(value: float, schema: dict[str, Any]) -> bool:
+    return bool(
+        value >= schema.get("minimum", -math.inf)
+        and value <= schema.get("maximum", math.inf)
+        and value > schema.get("exclusiveMinimum", -math.inf)
+        and value < schema.get("exclusiveMaximum", math.inf)
     )
-    if "exclusiveMinimum" in schema and value <= low:
-        value = low + 1
-    if "exclusiveMaximum" in schema and value >= high:
-        value = high - 1
-    value = min(max(value, low), high)
-    return int(value) if integer else value
 
 
 def declared_schema(body: dict[str, Any]) -> dict[str, Any] | None:
