@@ -95,3 +95,26 @@ def run_process(
         text=True,
         timeout=timeout,
     )
+
+
+def seed_copies(tmp: Path, count: int) -> Path:
+    """A JSONL input of `count` articles: the seeds in turn, each copy marked so it is unique."""
+    import json
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    path = tmp / "in.jsonl"
+    with path.open("w", encoding="utf-8") as handle:
+        for i in range(count):
+            row = {"id": f"a{i:04d}", "text": f"{texts[i % len(texts)]}\n[copy {i}]"}
+            handle.write(json.dumps(row) + "\n")
+    return path
+
+
+def fake_env(server: FakeOpenAI, tmp: Path) -> dict[str, str]:
+    """The environment variables that point a run at the test server."""
+    return {
+        "OPENAI_BASE_URL": server.url,
+        "OPENAI_API_KEY": "sk-test",
+        "EXTRACTOR_MODEL": "fake",
+        "EXTRACTOR_CACHE_DIR": str(tmp / "cache"),
+    }

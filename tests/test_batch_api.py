@@ -11,32 +11,14 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import fake_env, seed_copies
 from typer.testing import CliRunner
 
 from extractor.batch_api import BatchJob
 from extractor.cli import app
 from extractor.testing import BatchTiming, ChatRequest, FakeOpenAI, Reply, default_responder
 
-SEEDS = sorted((Path(__file__).parent.parent / "seeds").glob("*.txt"))
-
-
-def _inputs(tmp: Path, count: int) -> Path:
-    texts = [p.read_text(encoding="utf-8") for p in SEEDS]
-    path = tmp / "in.jsonl"
-    with path.open("w", encoding="utf-8") as handle:
-        for i in range(count):
-            row = {"id": f"a{i:04d}", "text": f"{texts[i % len(texts)]}\n[copy {i}]"}
-            handle.write(json.dumps(row) + "\n")
-    return path
-
-
-def _env(server: FakeOpenAI, tmp: Path) -> dict[str, str]:
-    return {
-        "OPENAI_BASE_URL": server.url,
-        "OPENAI_API_KEY": "sk-test",
-        "EXTRACTOR_MODEL": "fake",
-        "EXTRACTOR_CACHE_DIR": str(tmp / "cache"),
-    }
+_inputs, _env = seed_copies, fake_env
 
 
 def _cli(env: dict[str, str], *args: str) -> str:
