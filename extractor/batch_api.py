@@ -99,13 +99,14 @@ async def _finish(
     article: Article,
     completions: dict[str, dict[str, Any]],
     live: LiveBudget,
+    planned: list[PlannedRequest],
 ) -> Record:
-    """The record a live run makes, from batch completions (piece_id -> chat completion dict).
+    """The record a live run makes, from batch completions (piece_id -> chat completion dict)
+    of the `planned` requests.
 
     A piece without a usable completion (and not in the cache) needs the live path, which
     `live` must allow; otherwise the article gets a `live_limit` error record to submit again.
     """
-    planned = _plan(ex, article)
     needs_live = [
         p
         for p in planned
@@ -452,16 +453,15 @@ class BatchJob:
         refill = LiveBudget(0)  # records already written: refill the cache, never ask
 
         async def one(article: Article) -> None:
+            planned = _plan(ex, article)
             completions = {
-                p.piece_id: answers[p.cache_key]
-                for p in _plan(ex, article)
-                if p.cache_key in answers
+                p.piece_id: answers[p.cache_key] for p in planned if p.cache_key in answers
             }
             if article.id in done:
                 summary.skipped += 1
-                await _finish(ex, article, completions, refill)
+                await _finish(ex, article, completions, refill, planned)
                 return
-            result = await _finish(ex, article, completions, live)
+            result = await _finish(ex, article, completions, live, planned)
             sink.write(result)
             done.add(article.id)
             if result.status == "ok":
