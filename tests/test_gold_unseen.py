@@ -9,7 +9,11 @@ from extractor.evaluation import load_records
 
 LANGUAGES = ["en", "es"]
 # (gold folder, article folder, articles per language)
-SETS = [("evals/gold-unseen", "evals/unseen", 6), ("evals/gold-heldout", "evals/heldout", 3)]
+SETS = [
+    ("evals/gold-unseen", "evals/unseen", 6),
+    ("evals/gold-heldout", "evals/heldout", 3),
+    ("evals/gold-fresh", "evals/fresh", 6),
+]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -38,6 +42,7 @@ def test_unseen_articles_are_not_seeds() -> None:
         for path in [
             *(ROOT / "evals/unseen" / language).glob("*.txt"),
             *(ROOT / "evals/heldout" / language).glob("*.txt"),
+            *(ROOT / "evals/fresh" / language).glob("*.txt"),
         ]:
             assert path.read_text(encoding="utf-8") not in seeds
 
