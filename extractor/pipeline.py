@@ -332,9 +332,16 @@ class Extractor:
         return sorted(done, key=lambda r: order.get(r.id, len(order)))
 
     async def aclose(self) -> None:
+        """Close the HTTP client and the cache (`async with Extractor(...)` does it for you)."""
         await self.backend.aclose()
         if self.cache is not None:
             self.cache.close()
+
+    async def __aenter__(self) -> Extractor:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
 
 
 def run_sync(coro: Coroutine[Any, Any, T]) -> T:

@@ -310,12 +310,17 @@ def test_a_batch_whose_first_requests_get_the_same_4xx_stops_with_exit_2_and_the
     assert len(written) >= 3 and all(r["error"]["type"] == f"http_{status}" for r in written)
 
 
-def test_connection_refused_stops_the_batch_at_once_with_exit_2(tmp_path: Path) -> None:
+@pytest.mark.parametrize("http_client", ["aiohttp", "httpx"])
+def test_connection_refused_stops_the_batch_at_once_with_exit_2(
+    tmp_path: Path, http_client: str
+) -> None:
+    # aiohttp's transport reports a refused connection as a timeout; the cause decides
     source = jsonl(tmp_path / "in.jsonl", 50)
     env = {
         "OPENAI_BASE_URL": f"http://127.0.0.1:{free_port()}/v1",
         "EXTRACTOR_MODEL": "m",
         "EXTRACTOR_CACHE_DIR": str(tmp_path / "c"),
+        "EXTRACTOR_HTTP_CLIENT": http_client,
     }
     started = time.monotonic()
     result = cli("run", source, "-o", tmp_path / "out.jsonl", "-q", env=env)
@@ -323,6 +328,15 @@ def test_connection_refused_stops_the_batch_at_once_with_exit_2(tmp_path: Path) 
     assert result.exit_code == 2, result.output
     one_line_error(result.stderr)
     assert "refused" in result.stderr and "--base-url" in result.stderr
+
+
+def test_an_unknown_http_client_is_a_one_line_usage_error(tmp_path: Path) -> None:
+    env = {"OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "EXTRACTOR_MODEL": "m",
+           "EXTRACTOR_HTTP_CLIENT": "curl"}  # fmt: skip
+    result = cli("run", jsonl(tmp_path / "in.jsonl", 1), "-o", tmp_path / "o.jsonl", env=env)
+    assert result.exit_code == 2
+    one_line_error(result.stderr)
+    assert "http_client" in result.stderr and "aiohttp" in result.stderr
 
 
 def test_a_501_is_not_retried_as_transient(server: FakeOpenAI, settings: Settings) -> None:

@@ -158,3 +158,22 @@ def test_extract_works_inside_a_running_event_loop_and_empty_text_is_an_empty_re
         return extract("", model="rules").error.type  # type: ignore[union-attr]
 
     assert asyncio.run(notebook_cell()) == "empty"
+
+
+def test_async_with_extractor_closes_its_http_client_and_cache(settings: Settings) -> None:
+    import asyncio
+    import gc
+    import warnings
+
+    from extractor.articles import Article
+
+    async def use() -> str:
+        async with Extractor(settings) as extractor:
+            record = await extractor.aextract_article(Article(id="a", text=ARTICLE))
+        return record.status
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        assert asyncio.run(use()) == "ok"
+        gc.collect()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
