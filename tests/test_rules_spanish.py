@@ -166,3 +166,58 @@ def test_names_inside_brackets_descriptors_and_spanish_generic_actors(
     assert claim.quantity is not None and claim.quantity.value == value
     expected = name or "The Committee to Protect Journalists"
     assert claim.source.name == expected
+
+
+def _counts(text: str) -> list[tuple[str, float | None, float | None]]:
+    return [
+        (c.quantity.qualifier, c.quantity.value, c.quantity.lower)
+        for c in extract_claims(text)
+        if c.quantity
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Caracas, 26 dic (APS).- Las autoridades excarcelaron a 40 presos políticos.",
+        "Lima, 3 ene (EFE).- La policía detuvo a 40 manifestantes.",
+        "La próxima marcha está convocada para el miércoles 19, a las 17, y reunirá a 40 personas.",
+        "Los 40 detenidos salieron a las 4 de la madrugada del penal.",
+        "Entre los 40 encarcelados hay estudiantes de entre 19 y 24 años, según sus familias.",
+    ],
+)
+def test_datelines_weekday_days_clock_times_and_age_ranges_are_not_counts(sentence: str) -> None:
+    assert _counts(sentence) == [("exact", 40.0, None)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "count"),
+    [
+        ("La policía detuvo a entre 50 y 60 personas, según la Defensoría.", ("range", None, 50)),
+        (
+            "El opositor obtuvo más del 60% de los votos, dijo la oposición.",
+            ("more_than", 60, None),
+        ),
+        ("La lira perdió cerca de un 12 % de su valor, informó el banco.", ("nearly", 12, None)),
+        ("Más de un centenar de personas murieron, según la ONG.", ("more_than", 100, None)),
+        ("At least a dozen people were detained, the group said.", ("at_least", 12, None)),
+        ("La jueza ordenó la liberación de las 114 personas detenidas.", ("exact", 114, None)),
+    ],
+)
+def test_ranges_hedges_with_an_article_and_counted_nouns(
+    sentence: str, count: tuple[str, float | None, float | None]
+) -> None:
+    assert _counts(sentence) == [count]
+
+
+def test_a_back_reference_needs_a_count_before_it() -> None:
+    assert _counts("Foro Penal verificó 61 de los 99 liberados.") == [("exact", 61, None)]
+
+
+def test_the_ministry_and_the_body_resolve_to_the_actor_named_before() -> None:
+    text = (
+        "El Ministerio de Seguridad informó que 20 agentes resultaron heridos.\n"
+        "La cartera aseguró que menos de 10 manifestantes fueron detenidos.\n"
+    )
+    sources = [c.source.name for c in extract_claims(text) if c.quantity]
+    assert sources == ["Ministerio de Seguridad", "Ministerio de Seguridad"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from ...schemas.claims import Qualifier
 from .languages import languages, union_list, union_words
@@ -21,6 +22,7 @@ from .lexicon import (
     PERCENT_WORDS,
     SCALES,
     VAGUE,
+    WEEKDAYS,
     word_set,
 )
 from .tokens import ahead, behind
@@ -49,6 +51,12 @@ _NUM_RES = {
 }
 
 
+def _phrases(words: list[str]) -> str:
+    return "|".join(
+        re.escape(w).replace("\\ ", r"\s+") for w in sorted(words, key=len, reverse=True)
+    )
+
+
 def _alternation(words: object) -> str:
     return "|".join(sorted(map(str, words), key=len, reverse=True))  # type: ignore[call-overload]
 
@@ -69,7 +77,39 @@ _VAGUE_RES = {
     code: re.compile(rf"\b(?P<vague>{_alternation(lang.data['vague'])})\b", re.I)
     for code, lang in languages().items()
 }
-_RANGE_RE = re.compile(rf"\bbetween\s+(?P<lo>{_NUMBER})\s+and\s+(?P<hi>{_NUMBER})\b", re.I)
+
+
+def _range_re(data: dict[str, Any], decimal: str) -> re.Pattern[str]:
+    """ "between 50 and 60", "entre 50 y 60": the language's two range words around two numbers."""
+    words = data["numbers"].get("range")
+    if not words:
+        return re.compile(r"(?!)")  # a language file without range words reads no ranges
+    first, second = map(re.escape, words)
+    number = _number_pattern(decimal)
+    return re.compile(rf"\b{first}\s+(?P<lo>{number})\s+{second}\s+(?P<hi>{number})\b", re.I)
+
+
+def _dates_list(data: dict[str, Any], key: str) -> str:
+    """One optional list of the language's [dates] table as an alternation (none: no match)."""
+    return _phrases(data.get("dates", {}).get(key, [])) or r"(?!)"
+
+
+_RANGE_RES = {code: _range_re(lang.data, lang.decimal) for code, lang in languages().items()}
+# "26 dic", "27 mar (AIN)": a day before an abbreviated month, in that language only ("20 may
+# have died" is English)
+_MONTH_ABBR_AFTER_RES = {
+    code: re.compile(rf"^\s+(?:{_dates_list(lang.data, 'month_abbreviations')})\b\.?", re.I)
+    for code, lang in languages().items()
+}
+_CLOCK_BEFORE_RES = {
+    code: re.compile(rf"\b(?:{_dates_list(lang.data, 'clock_before')})\s+$", re.I)
+    for code, lang in languages().items()
+}
+_CLOCK_AFTER_RES = {
+    code: re.compile(rf"^\s+(?:{_dates_list(lang.data, 'clock_after')})", re.I)
+    for code, lang in languages().items()
+}
+_WEEKDAY_BEFORE_RE = re.compile(rf"\b(?:{WEEKDAYS})\s+$")  # "el miércoles 19", "Wednesday 19"
 _QUAL_RE = re.compile(
     rf"(?:^|(?<=[\s(“\"'—–-]))(?P<qual>{'|'.join(sorted(_QUALIFIERS, key=len, reverse=True))})"
     r"\s+$",
@@ -89,8 +129,11 @@ _RATE_BEFORE_RE = re.compile(
     rf"\b(?:{'|'.join(map(re.escape, union_list('connectives', 'rate')))})\s+$", re.I
 )
 # "of the 31", "de los 31": a number already counted, pointed back at
+# ("12 of the 31", "la mitad de los 90"); "the release of the 114 detained" is a count
 _BACK_REFERENCE_RE = re.compile(
-    rf"\b(?:{'|'.join(map(re.escape, union_list('connectives', 'back_reference')))})\s+$", re.I
+    rf"(?:\d|\b(?:{_phrases([*union_list('connectives', 'back_reference_heads'), *NUMBER_WORDS])}))"
+    rf"\s+(?:{'|'.join(map(re.escape, union_list('connectives', 'back_reference')))})\s+$",
+    re.I,
 )
 _COMPOUND_RE = re.compile(r"^(?:-[A-Za-z]|[-–]\s?\d|/\d)")
 _CLOCK_RE = re.compile(r"^\s*(?:a\.m\.|p\.m\.|am\b|pm\b|gmt\b|utc\b|:\d)", re.I)
@@ -127,19 +170,21 @@ def find_quantities(sentence: str, language: str = "en") -> list[Hit]:
     decimal = languages()[language].decimal
     hits: list[Hit] = []
     taken: list[tuple[int, int]] = []
-    for m in _RANGE_RE.finditer(sentence):
-        lo, hi = _to_float(m.group("lo")), _to_float(m.group("hi"))
+    for m in _RANGE_RES[language].finditer(sentence):
+        lo, hi = _to_float(m.group("lo"), decimal), _to_float(m.group("hi"), decimal)
         if _looks_like_year(m.group("lo")) and _looks_like_year(m.group("hi")):
             continue
-        hits.append(Hit(m.start(), m.end(), "range", None, lower=lo, upper=hi))
         taken.append((m.start(), m.end()))
+        if _DURATION_RE.match(ahead(sentence, m.end())):
+            continue  # "de entre 19 y 24 años": ages, and neither number is a count
+        hits.append(Hit(m.start(), m.end(), "range", None, lower=lo, upper=hi))
     for m in _VAGUE_RES[language].finditer(sentence):
         lower, upper = VAGUE[m.group("vague").lower()]
         hits.append(Hit(m.start(), m.end(), "vague", None, lower=lower, upper=upper))
         taken.append((m.start(), m.end()))
     for m in _NUM_RES[decimal].finditer(sentence):
         if not any(s <= m.start() < e for s, e in taken):
-            hit = _number_hit(sentence, m, decimal)
+            hit = _number_hit(sentence, m, language)
             if hit is not None:
                 hits.append(hit)
     for m in _WORD_NUM_RES[language].finditer(sentence):
@@ -158,7 +203,8 @@ def find_quantities(sentence: str, language: str = "en") -> list[Hit]:
     return kept
 
 
-def _number_hit(sentence: str, m: re.Match[str], decimal: str = ".") -> Hit | None:
+def _number_hit(sentence: str, m: re.Match[str], language: str = "en") -> Hit | None:
+    decimal = languages()[language].decimal
     digits, glued_letters, currency = m.group("num"), m.group("att") or "", m.group("cur")
     value = _to_float(digits, decimal)
     end = m.end()
@@ -190,8 +236,17 @@ def _number_hit(sentence: str, m: re.Match[str], decimal: str = ".") -> Hit | No
         return None
     qualifier_match = _QUAL_RE.search(before)
     is_day = value <= 31 and value == int(value)
-    if is_day and (_MONTH_BEFORE_RE.search(before) or _MONTH_AFTER_RE.match(after)):
-        return None  # "January 1", "Dec. 25", "25 December"
+    if is_day and (
+        _MONTH_BEFORE_RE.search(before)
+        or _MONTH_AFTER_RE.match(after)
+        or _MONTH_ABBR_AFTER_RES[language].match(after)
+        or _WEEKDAY_BEFORE_RE.search(before)
+    ):
+        return None  # "January 1", "Dec. 25", "25 December", "26 dic", "el miércoles 19"
+    if value <= 24 and (
+        _CLOCK_BEFORE_RES[language].search(before) or _CLOCK_AFTER_RES[language].match(after)
+    ):
+        return None  # "a las 17", "las 4 de la madrugada", "at 5 o'clock"
     if qualifier_match is None:
         if _looks_like_year(digits) and not glued:
             return None
