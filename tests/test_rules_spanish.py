@@ -221,3 +221,19 @@ def test_the_ministry_and_the_body_resolve_to_the_actor_named_before() -> None:
     )
     sources = [c.source.name for c in extract_claims(text) if c.quantity]
     assert sources == ["Ministerio de Seguridad", "Ministerio de Seguridad"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "source"),
+    [
+        ("Foro Penal solo pudo verificar 61 de esos casos.", "Foro Penal"),
+        ("El Comité de Madres eleva a al menos 87 el número de excarcelados.", "Comité de Madres"),
+        (
+            "La Comisión por la Memoria recordó que hubo más de 300 detenciones.",
+            "Comisión por la Memoria",
+        ),
+        ("The Lawyers Guild has since verified 45 of the releases.", "The Lawyers Guild"),
+    ],
+)
+def test_counting_verbs_and_words_between_a_source_and_its_verb(sentence: str, source: str) -> None:
+    assert [c.source.name for c in extract_claims(sentence) if c.quantity] == [source]

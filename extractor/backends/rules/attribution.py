@@ -68,10 +68,8 @@ _WEAK_VERBS = "|".join(sorted(WEAK_SPEECH_VERBS - SPEECH_VERBS, key=len, reverse
 _STRONG_RE = re.compile(rf"(?<![\w-])(?P<verb>{_STRONG_VERBS})(?!\w)")
 _WEAK_RE = re.compile(rf"(?<![\w-])(?P<verb>{_WEAK_VERBS})(?!\w)")
 _CITED = word_set("cited quoted published reported released carried")
-_ADVERBS_BEFORE_VERB = word_set(
-    "has have had also later previously reportedly recently now further again publicly "
-    "already separately earlier will would could may"
-)
+# "X has also said", "X solo pudo verificar": words between a source and its verb
+_ADVERBS_BEFORE_VERB = union_words("attribution", "before_verb")
 _PASSIVE_BY_RE = re.compile(
     r"\b(?:announced|reported|confirmed|made|released|published|issued|stated|estimated|cited|"
     r"compiled|documented|verified)\s+by\s+",
