@@ -237,3 +237,13 @@ def test_the_ministry_and_the_body_resolve_to_the_actor_named_before() -> None:
 )
 def test_counting_verbs_and_words_between_a_source_and_its_verb(sentence: str, source: str) -> None:
     assert [c.source.name for c in extract_claims(sentence) if c.quantity] == [source]
+
+
+def test_an_acronym_after_an_aside_and_a_leading_pronoun_keep_the_source() -> None:
+    text = (
+        "The Law Society of Kenya (LSK), however, says that at least 200 detainees face charges.\n"
+        "Jorge Salcedo, a reporter for the station, said 20 buses had arrived.\n"
+        "He has counted 50 people leaving the prison since dawn.\n"
+    )
+    sources = [c.source.name for c in extract_claims(text) if c.quantity]
+    assert sources == ["The Law Society of Kenya", "Jorge Salcedo", "Jorge Salcedo"]

@@ -202,13 +202,7 @@ def _cue_before(sentence: str, verb_start: int, verb: str, article: ArticleFacts
         return None  # "the government's claims": a noun, not a verb
     if i >= 0 and tokens[i].low == "to":
         return None  # "able to confirm"
-    if (
-        i >= 3
-        and tokens[i].text == ")"
-        and tokens[i - 2].text == "("
-        and tokens[i - 1].text.isupper()
-    ):
-        i -= 3  # "El Comité … (COFADEH) denunció": the name before the acronym
+    i = _before_acronym(tokens, i)
     if i >= 1 and tokens[i].low in _PRONOUNS and not tokens[i - 1].is_word:
         # '"This is welcome," he said': the speaker named before
         return Cue(name=tokens[i].text, kind="other", start=tokens[i].start, end=tokens[i].end)
@@ -226,7 +220,7 @@ def _cue_before(sentence: str, verb_start: int, verb: str, article: ArticleFacts
         if j < 0 or tokens[j].text != delimiter:
             return None
         apposition = sentence[tokens[j].end : tokens[i].start]
-        i = j - 1
+        i = _before_acronym(tokens, j - 1)  # "The Law Society (LSK), however, says"
     words = []
     while i >= 0 and len(words) < 12:
         token = tokens[i]
@@ -252,7 +246,7 @@ def _cue_before(sentence: str, verb_start: int, verb: str, article: ArticleFacts
         words.append(token)
         i -= 1
     words.reverse()
-    if not words and not apposition and i == 0 and tokens[0].low in {"it", "they"}:
+    if not words and not apposition and i == 0 and tokens[0].low in _PRONOUNS:
         return Cue(name=tokens[0].text, kind="other", start=tokens[0].start, end=tokens[0].end)
     if not words and not apposition and i >= 0 and tokens[i].low in {"and", "but", "y", "pero"}:
         # "Rights groups welcome the move but note …": the sentence's subject says it
@@ -260,6 +254,18 @@ def _cue_before(sentence: str, verb_start: int, verb: str, article: ArticleFacts
     while words and words[0].low in _NP_LEADING_JUNK:
         words.pop(0)
     return _make_cue(sentence, words, words[0].start if words else 0, verb, article, apposition)
+
+
+def _before_acronym(tokens: list[Token], i: int) -> int:
+    """Step back over "(COFADEH)" before a verb: the name stands before the acronym."""
+    if (
+        i >= 3
+        and tokens[i].text == ")"
+        and tokens[i - 2].text == "("
+        and tokens[i - 1].text.isupper()
+    ):
+        return i - 3
+    return i
 
 
 def _make_cue(
