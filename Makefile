@@ -50,6 +50,7 @@ bench: install
 	$(PY) -m pip install -q -e '.[dev,bench]'
 	$(PY) benchmarks/throughput.py
 	$(PY) benchmarks/overhead.py
+	$(PY) benchmarks/live_path.py
 	$(PY) benchmarks/cache_memory_startup.py
 	$(PY) benchmarks/bench_scoring.py
 	$(PY) benchmarks/ledger_scale.py
