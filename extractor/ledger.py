@@ -448,23 +448,15 @@ def _days_between(early: _When, late: _When) -> int:
 
 @dataclass(slots=True)
 class _Item:
-    """A quantity claim prepared for grouping (compact: no pydantic objects are kept)."""
+    """A quantity claim prepared for grouping: its facets, and its value as the ledger returns it.
 
-    key: tuple[str, ...]
+    Compact: references to the claim's strings, no copies; `value` is built once, here.
+    """
+
     article_id: str
-    index: int
     statement: str
-    figure: str
-    value: float | None
-    lower: float | None
-    upper: float | None
-    qualifier: str
-    unit: str
-    source_name: str
-    source_kind: str
-    time_text: str | None
-    date: str | None
-    disputed: bool
+    quote: str  # with the statement, what orders claims (ties only: see _sort_items)
+    value: LedgerValue
     measure: str
     kind: str
     stance: str
@@ -499,7 +491,7 @@ def _build(records: Iterable[ArticleResult], hints: Mapping[tuple[str, int], Hin
         for i, c in enumerate(r.claims)
         if c.quantity
     ]
-    items.sort(key=lambda item: item.key)
+    _sort_items(items)
     forest = _Forest(len(items))
     blocks: dict[tuple[str, str, str | None], list[int]] = {}
     for n, item in enumerate(items):
@@ -537,14 +529,14 @@ def _item(article_id: str, index: int, claim: Claim, hint: Hint | None = None) -
     q = claim.quantity
     assert q is not None
     statement = claim.statement
-    at = _quantity_position(statement, q.text, q.value)
+    text = statement.casefold()
+    at = _quantity_position(text, q.text, q.value)
     value = q.value if q.value is not None else q.lower if q.lower is not None else q.upper
     v = float(value or 0.0)
     low = q.lower if q.lower is not None else v
     high = q.upper if q.upper is not None else v
     figures = (low, high) if q.qualifier in ("range", "vague") else (v, v)
     unit = q.unit.casefold()
-    text = statement.casefold()
     measure, unit_stance, unit_group = _unit_facets(unit)
     measure = measure or _category(unit, text, at)
     stance = unit_stance or _stance(text)
@@ -560,24 +552,35 @@ def _item(article_id: str, index: int, claim: Claim, hint: Hint | None = None) -
         part = hint.part if hint.part is not None else part
         if hint.day is not None:
             when = _When(hint.day[0], hint.day[1], hint.day[2])
-    key = (article_id, statement, q.unit, q.qualifier, str(q.value), str(q.lower), str(q.upper),
-           claim.source.name, claim.evidence.quote)  # fmt: skip
-    return _Item(
-        key=key,
+    bounds = interval(q.qualifier, q.value, q.lower, q.upper)
+    source = claim.source
+    shown = _fast(
+        LedgerValue,
         article_id=article_id,
-        index=index,
-        statement=statement,
+        claim_index=index,
         figure=q.text or _figure(q.qualifier, q.value, q.lower, q.upper),
         value=q.value,
         lower=q.lower,
         upper=q.upper,
         qualifier=q.qualifier,
         unit=q.unit,
-        source_name=claim.source.name,
-        source_kind=claim.source.kind,
+        interval=bounds,
+        source_name=source.name,
+        source_kind=source.kind,
+        statement=statement,
         time_text=claim.time_text,
         date=claim.date,
         disputed=claim.disputed,
+        kind=kind,
+        stance=stance,
+        part=part.removeprefix("facility:") if part else None,
+        when=when.label(),
+    )
+    return _Item(
+        article_id=article_id,
+        statement=statement,
+        quote=claim.evidence.quote,
+        value=shown,
         measure=measure,
         kind=kind,
         stance=stance,
@@ -585,9 +588,34 @@ def _item(article_id: str, index: int, claim: Claim, hint: Hint | None = None) -
         when=when,
         places=_place_words(claim.location),
         figures=figures,
-        interval=interval(q.qualifier, q.value, q.lower, q.upper),
-        words=_content_words(claim),
+        interval=bounds,
+        words=_content_words(claim, text),
     )
+
+
+def _sort_items(items: list[_Item]) -> None:
+    """Items in order of their contents: article, statement, then (ties only) the rest.
+
+    The same order as sorting by the whole 9-string key, without building it for every claim:
+    a run of equal (article, statement) is sorted by the rest of the key (stable either way).
+    """
+    items.sort(key=_first_key)
+    start = 0
+    for end in range(1, len(items) + 1):
+        if end == len(items) or _first_key(items[end]) != _first_key(items[start]):
+            if end - start > 1:
+                items[start:end] = sorted(items[start:end], key=_rest_key)
+            start = end
+
+
+def _first_key(item: _Item) -> tuple[str, str]:
+    return item.article_id, item.statement
+
+
+def _rest_key(item: _Item) -> tuple[str, ...]:
+    v = item.value
+    return (v.unit, v.qualifier, str(v.value), str(v.lower), str(v.upper), v.source_name,
+            item.quote)  # fmt: skip
 
 
 def interval(
@@ -631,14 +659,16 @@ def _first(table: list[tuple[str, re.Pattern[str]]], text: str) -> str | None:
     return next((name for name, pattern in table if pattern.search(text)), None)
 
 
-def _quantity_position(statement: str, text: str | None, value: float | None) -> int | None:
-    folded = statement.casefold()
-    candidates = [text.casefold()] if text else []
-    if value is not None:
-        number = int(value) if float(value).is_integer() else value
-        candidates += [f"{number:,}", f"{number:,}".replace(",", "."), str(number)]
-    for candidate in candidates:
-        if candidate and (found := folded.find(candidate)) >= 0:
+def _quantity_position(folded: str, text: str | None, value: float | None) -> int | None:
+    """Where the number is in the casefolded statement: its text, else the value as written."""
+    if text and (found := folded.find(text.casefold())) >= 0:
+        return found
+    if value is None:
+        return None
+    number = int(value) if float(value).is_integer() else value
+    grouped = f"{number:,}"
+    for candidate in (grouped, grouped.replace(",", "."), str(number)):
+        if (found := folded.find(candidate)) >= 0:
             return found
     return None
 
@@ -782,9 +812,9 @@ def _day_dates(text: str) -> list[tuple[int, int, int, int | None]]:
     return sorted(found)
 
 
-def _content_words(claim: Claim) -> frozenset[str]:
-    """Stems of what the statement is about: not its number, date, source or counting verb."""
-    text = claim.statement.casefold()
+def _content_words(claim: Claim, text: str) -> frozenset[str]:
+    """Stems of what the statement (`text`, casefolded) is about: not its number, date, source or
+    counting verb."""
     q = claim.quantity
     for noise in (q.text if q else None, claim.source.name, claim.time_text):
         if noise:
@@ -950,7 +980,7 @@ def _sweep(
     place also at the CANDIDATES clusters touched last: bounded work per claim, whatever the
     number of stories of one kind.
     """
-    order = sorted(members, key=lambda n: (items[n].figures, items[n].key))
+    order = sorted(members, key=lambda n: items[n].figures)  # members are in key order
     clusters: list[_Open] = []
     pools: dict[str, deque[_Open]] = {}
     recent: deque[_Open] = deque(maxlen=CANDIDATES)
@@ -1219,8 +1249,8 @@ def _pairs(items: list[_Item], indices: list[int]) -> list[ConflictPair]:
 
 
 def _group(items: list[_Item]) -> LedgerGroup:
-    items = sorted(items, key=lambda item: (item.part is not None, item.part or "", item.key))
-    values = [_value(item) for item in items]
+    items = sorted(items, key=_part_first)  # items come in key order: the sort is stable
+    values = [item.value for item in items]
     whole = [i for i, item in enumerate(items) if item.part is None]
     by_part: dict[str, list[int]] = {}
     for i, item in enumerate(items):
@@ -1279,6 +1309,11 @@ def _group(items: list[_Item]) -> LedgerGroup:
     )
 
 
+def _part_first(item: _Item) -> tuple[bool, str]:
+    """The whole first, then each part (by label)."""
+    return item.part is not None, item.part or ""
+
+
 def _summary(values: list[LedgerValue], conflicts: list[ConflictPair], spread: float) -> str:
     """One line for people: which figures clash (sources first, largest gap first)."""
     parts = []
@@ -1319,38 +1354,26 @@ def _summary(values: list[LedgerValue], conflicts: list[ConflictPair], spread: f
 
 
 def _fast(cls: type[_M], **fields: object) -> _M:
-    """`cls.model_construct` without its per-field loop: these fields are complete and typed."""
+    """`cls.model_construct` without its per-field loop: these fields are typed.
+
+    When every field is given, the objects of a class share one "fields set" (a set of 19 names
+    is 2.3 KB, more than the rest of a LedgerValue): pydantic only ever adds to it the name of an
+    assigned field, which a complete set already holds.
+    """
     obj = cls.__new__(cls)
+    shared = _FIELDS_SET.get(cls)
+    if shared is None:
+        shared = _FIELDS_SET[cls] = set(cls.model_fields)
     object.__setattr__(obj, "__dict__", fields)
-    object.__setattr__(obj, "__pydantic_fields_set__", set(fields))
+    object.__setattr__(
+        obj, "__pydantic_fields_set__", shared if len(fields) == len(shared) else set(fields)
+    )
     object.__setattr__(obj, "__pydantic_extra__", None)
     object.__setattr__(obj, "__pydantic_private__", None)
     return obj
 
 
-def _value(item: _Item) -> LedgerValue:
-    return _fast(
-        LedgerValue,
-        article_id=item.article_id,
-        claim_index=item.index,
-        figure=item.figure,
-        value=item.value,
-        lower=item.lower,
-        upper=item.upper,
-        qualifier=item.qualifier,
-        unit=item.unit,
-        interval=item.interval,
-        source_name=item.source_name,
-        source_kind=item.source_kind,
-        statement=item.statement,
-        time_text=item.time_text,
-        date=item.date,
-        disputed=item.disputed,
-        kind=item.kind,
-        stance=item.stance,
-        part=item.part.removeprefix("facility:") if item.part else None,
-        when=item.when.label(),
-    )
+_FIELDS_SET: dict[type[BaseModel], set[str]] = {}  # class -> all its field names (shared)
 
 
 def _figure(qualifier: str, value: float | None, lower: float | None, upper: float | None) -> str:
