@@ -111,7 +111,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, Field
 
 from .ledger_read import _GROUPS as _GROUPS  # re-exported: extractor.ledger_model reads them
-from .ledger_read import ClaimText, Facets, read_claim
+from .ledger_read import ClaimText, Facets, read_stream
 from .ledger_read import _place_words as _place_words
 from .schemas import ArticleResult, Claim
 
@@ -310,27 +310,37 @@ class _Item:
 
 
 def build_ledger(
-    records: Iterable[ArticleResult], hints: Mapping[tuple[str, int], Hint] | None = None
+    records: Iterable[ArticleResult],
+    hints: Mapping[tuple[str, int], Hint] | None = None,
+    *,
+    workers: int | None = None,
 ) -> Ledger:
     """Group the quantity claims of many articles by what they count, and judge each group.
 
     `hints` (article id, claim index) -> Hint override the rules' reading of single claims.
+    `workers`: processes that read the claims of a long stream (beyond the first 20,000;
+    default one a CPU, 0 reads all here); the ledger is the same whatever their number.
     """
     collecting = gc.isenabled()
     gc.disable()  # millions of acyclic objects: the cyclic collector's passes only cost time
     try:
-        return _build(records, hints or {})
+        return _build(records, hints or {}, workers)
     finally:
         if collecting:
             gc.enable()
 
 
-def _build(records: Iterable[ArticleResult], hints: Mapping[tuple[str, int], Hint]) -> Ledger:
+def _build(
+    records: Iterable[ArticleResult],
+    hints: Mapping[tuple[str, int], Hint],
+    workers: int | None,
+) -> Ledger:
+    claims = (
+        ((r.id, i, c), _text(c)) for r in records for i, c in enumerate(r.claims) if c.quantity
+    )
     items = [
-        _item(r.id, i, c, read_claim(_text(c)), hints.get((r.id, i)))
-        for r in records
-        for i, c in enumerate(r.claims)
-        if c.quantity
+        _item(article_id, i, c, facets, hints.get((article_id, i)))
+        for (article_id, i, c), facets in read_stream(claims, workers)
     ]
     _sort_items(items)
     forest = _Forest(len(items))
