@@ -90,9 +90,12 @@ Limits: places are matched as words, without a gazetteer (a city and its country
 an undated stock is one number at a time, so the rules put that 1,800 with the 700-902 and flag
 "hundreds" vs "about 1,800" (nothing in the claims dates it); an undated figure equal to
 another event's figure joins that event; no synonyms beyond the cue words. Cost: blocks, one
-sort per block and bounded look-ups; at 500,000 generated claims it is CPU-bound in reading the
-claims (benchmarks/README.md). `extractor ledger --model M` lets a
-model name what each claim counts and when (extractor/ledger_model.py), over these same rules.
+sort per block and bounded look-ups. Reading the claims (extractor/ledger_read.py) is the largest
+part: each cue pattern runs only where a plain literal gate says it can match, and beyond the
+first 20,000 claims of a stream the claims are read in forked worker processes, in order, so the
+ledger is the same; each claim's value is built once, as it is read (benchmarks/README.md).
+`extractor ledger --model M` lets a model name what each claim counts and when
+(extractor/ledger_model.py), over these same rules.
 """
 
 from __future__ import annotations
