@@ -2,7 +2,9 @@
 
 Each size runs in a fresh process (so peak RSS is that size's own). The claims are generated on
 the fly and fed to `build_ledger` as a stream, the way a large run file is read: what stays in
-memory is the ledger's compact per-claim items and the groups it returns.
+memory is the ledger's compact per-claim items and the groups it returns. Beyond 20,000 claims
+the ledger reads claims in worker processes (one a CPU): `ledger_cpu_s` is this process's CPU,
+`workers_cpu_s` theirs, `workers_peak_rss_mb` the largest worker's peak.
 
 Stories: one per ~20 articles, each a (country, measure, day) with a base figure; an article
 reports 5 figures about its story or its country: the dated event count (announced or verified,
@@ -126,11 +128,14 @@ def measure(n: int) -> dict[str, float]:
     ledger = build_ledger(articles(n))
     total, total_cpu = time.perf_counter() - start, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)  # the reading workers, once ended
     values = sum(len(g.values) for g in ledger.groups)
     return {"articles": n, "quantity_claims": values, "groups": len(ledger.groups),
             "generate_s": round(generate, 2), "ledger_s": round(total - generate, 2),
             "ledger_cpu_s": round(total_cpu - generate_cpu, 2),
-            "peak_rss_mb": round(peak, 1)}  # fmt: skip
+            "workers_cpu_s": round(workers.ru_utime + workers.ru_stime, 2),
+            "peak_rss_mb": round(peak, 1),
+            "workers_peak_rss_mb": round(workers.ru_maxrss / 1024, 1)}  # fmt: skip
 
 
 def main() -> None:

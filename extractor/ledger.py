@@ -90,29 +90,32 @@ Limits: places are matched as words, without a gazetteer (a city and its country
 an undated stock is one number at a time, so the rules put that 1,800 with the 700-902 and flag
 "hundreds" vs "about 1,800" (nothing in the claims dates it); an undated figure equal to
 another event's figure joins that event; no synonyms beyond the cue words. Cost: blocks, one
-sort per block and bounded look-ups; at 500,000 generated claims it is CPU-bound in reading the
-claims (benchmarks/README.md). `extractor ledger --model M` lets a
-model name what each claim counts and when (extractor/ledger_model.py), over these same rules.
+sort per block and bounded look-ups. Reading the claims (extractor/ledger_read.py) is the largest
+part: each cue pattern runs only where a plain literal gate says it can match, and beyond the
+first 20,000 claims of a stream the claims are read in forked worker processes, in order, so the
+ledger is the same; each claim's value is built once, as it is read (benchmarks/README.md).
+`extractor ledger --model M` lets a model name what each claim counts and when
+(extractor/ledger_model.py), over these same rules.
 """
 
 from __future__ import annotations
 
 import bisect
 import calendar
-import functools
 import gc
 import itertools
 import math
-import re
-import unicodedata
 from collections import Counter, deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date as Date
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
+from .ledger_read import _GROUPS as _GROUPS  # re-exported: extractor.ledger_model reads them
+from .ledger_read import ClaimText, Facets, read_stream
+from .ledger_read import _place_words as _place_words
 from .schemas import ArticleResult, Claim
 
 _M = TypeVar("_M", bound=BaseModel)
@@ -128,46 +131,7 @@ CANDIDATES = 32  # dated events looked at per undated cluster (nearest figures f
 EXACT_PAIRS = 16  # groups up to this size compare every pair of values for conflicts
 PAIR_EXTREMES = 8  # larger groups: the pairs between this many lowest and highest values
 
-_CATEGORIES: list[tuple[str, re.Pattern[str]]] = [
-    ("missing", re.compile(r"\bmissing\b|\bdisappear|\bdesaparec")),
-    (
-        "held",
-        re.compile(
-            r"\bstill\b|\bremain|\bcontinu\w* to be\b|behind bars|\bin (custody|prison|jail)\b|"
-            r"\bsiguen\b|\bpermanec|\bcontin[uú]an\b|\btras las rejas\b|"
-            r"\bprivad\w+ de (su )?libertad"
-        ),
-    ),
-    (
-        "released",
-        re.compile(
-            r"\breleas|\bfreed\b|\bfrees?\b|\bpardon|\blet go\b|\bwalked free\b|\bexcarcel|"
-            r"\bliber(ad|ó|o\b|ación|acion|aron|ar\b)|\bpuest\w+ en libertad|\bindult"
-        ),
-    ),
-    (
-        "killed",
-        re.compile(
-            r"\bkill|\bdead\b|\bdeaths?\b|\bdied\b|\blives\b|\bfatalit|\bmurder|\bmuert|\bfallec|"
-            r"\basesinad|\bperdieron la vida"
-        ),
-    ),
-    ("injured", re.compile(r"\binjur|\bwounded\b|\bherid|\blesionad")),
-    ("held", re.compile(r"\bheld\b|\bimprison|\bincarcerat|\bencarcelad|\brecluid|\bpresos\b")),
-    (
-        "arrested",
-        re.compile(
-            r"\barrest|\bdetain|\bdetention|\bcaptured\b|\brounded up\b|\bdetenid|\bdetenci|"
-            r"\bcaptur|\baprehend"
-        ),
-    ),
-]
-_MEASURE = re.compile(
-    r"\b(km|kilomet\w*|miles?|met(er|re)s?|percent|per cent|por ciento|dollars?|d[oó]lares|usd|"
-    r"euros?|bol[ií]vares|bolivars?|tonn?e?s|toneladas|barrels?|barriles|years?|a[nñ]os|"
-    r"months?|meses|weeks?|semanas|days?|d[ií]as|hours?|horas|kg|kilos?|litres?|liters?|litros)"
-    r"\b|[%$€£]"
-)
+
 CATEGORY_LABELS = {
     "held": "still held",
     "released": "released",
@@ -176,128 +140,7 @@ CATEGORY_LABELS = {
     "arrested": "arrested / detained",
     "missing": "missing / disappeared",
 }
-_STOCKS = {"held", "missing"}
-_CUMULATIVE = re.compile(
-    r"\bsince\b|\bso far\b|\bto date\b|\bover time\b|\bcumulative|\bsince the start\b|"
-    r"\bdesde\b|\bhasta ahora\b|\bhasta la fecha\b|\ben lo que va\b|\bacumulad|\bya suman\b|"
-    r"\bof the (?:\w+ ){0,2}(?:arrested|detained|detainees)\b"
-)
-_TOTAL = re.compile(  # weaker: a total of one dated event is still an event
-    r"\bin total\b|\baltogether\b|\ba total of\b|\boverall\b|\bin all\b|\ben total\b|"
-    r"\bun total de\b|\ben conjunto\b"
-)
-_RUNNING = re.compile(f"(?P<since>{_CUMULATIVE.pattern})|(?P<total>{_TOTAL.pattern})")
-_STANCES: list[tuple[str, re.Pattern[str]]] = [
-    (
-        "verified",
-        re.compile(
-            r"\bverif|\bconfirm|\bdocument|\bcorroborat|\bconstat|\bregistr|\btallied\b|"
-            r"\bcontabiliz|\bable to count\b"
-        ),
-    ),
-    ("announced", re.compile(r"\bannounc|\banunci|\bdeclar|\bcomunic|\bproclaim")),
-    ("estimated", re.compile(r"\bestimat|\bestim|\bbeliev|\bcalcul|\bcre[eí]")),
-]
-_GROUPS: list[tuple[str, re.Pattern[str]]] = [
-    ("women", re.compile(r"\bwomen\b|\bfemale\b|\bmujeres\b|\bellas\b")),
-    ("minors", re.compile(r"\bminors\b|\bchildren\b|\badolescen|\bteenagers\b|\bmenores\b|\bniñ")),
-    ("foreigners", re.compile(r"\bforeign|\bextranjer")),
-    ("journalists", re.compile(r"\bjournalists?\b|\breporters\b|\bperiodistas?\b")),
-    ("students", re.compile(r"\bstudents?\b|\bestudiantes?\b")),
-    ("military", re.compile(r"\bsoldiers\b|\bmilitary\b|\bofficers\b|\bmilitares\b")),
-]
-_ANY_STANCE = re.compile("|".join(f"(?P<{name}>{p.pattern})" for name, p in _STANCES))
-_ANY_GROUP = re.compile("|".join(f"(?P<{name}>{p.pattern})" for name, p in _GROUPS))
-_FACILITY_WORD = r"(?:prison|jail|penitentiary|detention cent(?:er|re))"
-_FACILITY = [
-    re.compile(  # "Tocorón prison", "El Rodeo I prison", "Yare jail"
-        rf"\b((?:[A-ZÁÉÍÓÚÑ][\w'’-]*\s+){{1,3}}(?:[IVX]+\s+)?){_FACILITY_WORD}\b"
-    ),
-    re.compile(  # "la cárcel de Yare", "el penal de Tocuyito", "prison of X", "El Helicoide"
-        r"\b(?:c[aá]rcel|penal|penitenciar[ií]a|centro penitenciario|internado judicial|prison|"
-        r"jail)\s+(?:de|del|of)\s+((?:[A-ZÁÉÍÓÚÑ][\w'’-]*\s*){1,3}(?:[IVX]+\b)?)"
-    ),
-    re.compile(r"\b(El Helicoide|La Tumba|Rodeo I{1,3}|Tocor[oó]n|Tocuyito|Yare)\b"),
-]
-_FACILITY_HINT = re.compile(
-    r"prison|jail|penitentiar|detention cent|c[aá]rcel|penal\b|internado|helicoide|tumba|rodeo|"
-    r"tocor|tocuyito|yare",
-    re.I,
-)
-_NOT_A_PLACE = frozenset(["the", "a", "an", "of", "in", "and", "la", "el", "los", "las", "de"])
-
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-    "ene": 1, "abr": 4, "ago": 8, "dic": 12, "set": 9,
-}  # fmt: skip
-_ES_MONTHS = {
-    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
-    "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
-}  # fmt: skip
-_MONTH_NAMES = (
-    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
-)
-_ES_MONTH_NAMES = "|".join(_ES_MONTHS)
-_MONTH = rf"(?P<m>{_MONTH_NAMES})\b\.?"
-_DAY = r"(?P<d>\d{1,2})(?:st|nd|rd|th)?"
-_DAY_DATES = [
-    re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?:,?\s+(?P<y>\d{{4}}))?", re.I),  # December 25, 2025
-    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?:\s+(?P<y>\d{{4}}))?", re.I),  # 25 December
-    re.compile(  # 25 de diciembre de 2025
-        rf"\b(?P<d>\d{{1,2}})\s+de\s+(?P<m>{_ES_MONTH_NAMES})(?:\s+(?:de|del)\s+(?P<y>\d{{4}}))?",
-        re.I,
-    ),
-]
-_HOLIDAYS = [
-    (re.compile(r"\bchristmas eve\b|\bnochebuena\b", re.I), 12, 24),
-    (re.compile(r"\bchristmas\b|\bnavidad\b", re.I), 12, 25),
-    (re.compile(r"\bnew year'?s eve\b|\bnochevieja\b", re.I), 12, 31),
-    (re.compile(r"\bnew year'?s( day)?\b|\ba[ñn]o nuevo\b", re.I), 1, 1),
-]
-_MONTH_HINT = re.compile(rf"\b(?:{_MONTH_NAMES}|{_ES_MONTH_NAMES})\b", re.I)
-_HOLIDAY_HINT = re.compile(r"christmas|navidad|nochebuena|nochevieja|new year|a[ñn]o nuevo", re.I)
-_MONTH_YEAR = re.compile(
-    rf"\b(?P<m>{_MONTH_NAMES}|{_ES_MONTH_NAMES})\b\.?\s+(?:de\s+)?(?P<y>\d{{4}})\b", re.I
-)
-_YEAR = re.compile(r"\b(?P<y>(?:19|20)\d\d)\b")
-_STATED_YEAR = re.compile(  # "In 2023, ..." dates the count; "after the July 2024 election" not
-    r"\b(?:in|en|during|durante|throughout)\s+(?P<y>(?:19|20)\d\d)\b(?!\s+(?:presidential\s+)?"
-    r"(?:election|vote|elecci|comicios))",
-    re.I,
-)
 _MONTH_ABBR = list(calendar.month_abbr)
-_ISO = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?$")
-_NOT_TOPIC = re.compile(r"\d[\d,.]*")
-_STOP_WORDS = (
-    "a an the of in on at to for by from with and or but not no that this these those who whom "
-    "which whose what when where was were is are be been being have has had it its their his "
-    "her they them as after before during since despite while than more over least about nearly "
-    "around roughly approximately some only almost under fewer up into out among between says "
-    "said say saying note notes noted stress according reported reports report confirmed also "
-    "still el la los las de del y en un una unos unas por para con que se su sus al lo como "
-    "más menos según dijo informó"
-)
-_STOP = (
-    frozenset(_STOP_WORDS.split())
-    | {m for m in re.findall(r"\w+", _MONTH_NAMES.replace("(?:", " ").replace(")?", " "))}
-    | set(_ES_MONTHS)
-    | {  # month names and their abbreviations
-        "january",
-        "february",
-        "march",
-        "april",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "sept",
-    }
-)
 _SEVERITY = {"discrepancy": 0, "conflict": 1, "divergent": 2, "compatible": 3}
 
 
@@ -430,6 +273,7 @@ class _When:
 
 
 _LABELS: dict[_When, str | None] = {}  # a few thousand distinct days at most
+_UNDATED = _When()
 
 
 def _days_between(early: _When, late: _When) -> int:
@@ -448,23 +292,15 @@ def _days_between(early: _When, late: _When) -> int:
 
 @dataclass(slots=True)
 class _Item:
-    """A quantity claim prepared for grouping (compact: no pydantic objects are kept)."""
+    """A quantity claim prepared for grouping: its facets, and its value as the ledger returns it.
 
-    key: tuple[str, ...]
+    Compact: references to the claim's strings, no copies; `value` is built once, here.
+    """
+
     article_id: str
-    index: int
     statement: str
-    figure: str
-    value: float | None
-    lower: float | None
-    upper: float | None
-    qualifier: str
-    unit: str
-    source_name: str
-    source_kind: str
-    time_text: str | None
-    date: str | None
-    disputed: bool
+    quote: str  # with the statement, what orders claims (ties only: see _sort_items)
+    value: LedgerValue
     measure: str
     kind: str
     stance: str
@@ -477,29 +313,39 @@ class _Item:
 
 
 def build_ledger(
-    records: Iterable[ArticleResult], hints: Mapping[tuple[str, int], Hint] | None = None
+    records: Iterable[ArticleResult],
+    hints: Mapping[tuple[str, int], Hint] | None = None,
+    *,
+    workers: int | None = None,
 ) -> Ledger:
     """Group the quantity claims of many articles by what they count, and judge each group.
 
     `hints` (article id, claim index) -> Hint override the rules' reading of single claims.
+    `workers`: processes that read the claims of a long stream (beyond the first 20,000;
+    default one a CPU, 0 reads all here); the ledger is the same whatever their number.
     """
     collecting = gc.isenabled()
     gc.disable()  # millions of acyclic objects: the cyclic collector's passes only cost time
     try:
-        return _build(records, hints or {})
+        return _build(records, hints or {}, workers)
     finally:
         if collecting:
             gc.enable()
 
 
-def _build(records: Iterable[ArticleResult], hints: Mapping[tuple[str, int], Hint]) -> Ledger:
+def _build(
+    records: Iterable[ArticleResult],
+    hints: Mapping[tuple[str, int], Hint],
+    workers: int | None,
+) -> Ledger:
+    claims = (
+        ((r.id, i, c), _text(c)) for r in records for i, c in enumerate(r.claims) if c.quantity
+    )
     items = [
-        _item(r.id, i, c, hints.get((r.id, i)))
-        for r in records
-        for i, c in enumerate(r.claims)
-        if c.quantity
+        _item(article_id, i, c, facets, hints.get((article_id, i)))
+        for (article_id, i, c), facets in read_stream(claims, workers)
     ]
-    items.sort(key=lambda item: item.key)
+    _sort_items(items)
     forest = _Forest(len(items))
     blocks: dict[tuple[str, str, str | None], list[int]] = {}
     for n, item in enumerate(items):
@@ -517,42 +363,61 @@ def _build(records: Iterable[ArticleResult], hints: Mapping[tuple[str, int], Hin
         groups.append(_group([items[n] for n in members]))
         for n in members:  # what a group holds is in its values now: keep memory flat
             items[n] = None  # type: ignore[call-overload]
-    groups.sort(
-        key=lambda g: (
-            not g.interesting,
-            _SEVERITY[g.status],
-            -max((c.gap for c in g.conflicts), default=0.0),
-            -len(g.articles),
-            g.label,
-            [(v.article_id, v.statement) for v in g.values],
-        )
-    )
+    _sort_ties(groups, _group_rank, _group_contents)
     return Ledger(groups=groups)
+
+
+def _group_rank(g: LedgerGroup) -> tuple[bool, int, float, int, str]:
+    """Groups worth reading first, then the worst conflicts, the most articles, by label."""
+    gap = max((c.gap for c in g.conflicts), default=0.0)
+    return not g.interesting, _SEVERITY[g.status], -gap, -len(g.articles), g.label
+
+
+def _group_contents(g: LedgerGroup) -> list[tuple[str, str]]:
+    """What orders groups of equal rank: their values' articles and statements."""
+    return [(v.article_id, v.statement) for v in g.values]
+
+
+_T = TypeVar("_T")
+
+
+def _sort_ties(xs: list[_T], first: Callable[[_T], Any], rest: Callable[[_T], Any]) -> None:
+    """Sort `xs` by (first(x), rest(x)), computing `rest` only within runs of equal `first`.
+
+    The same order as one sort by the whole key (both sorts are stable).
+    """
+    xs.sort(key=first)
+    start = 0
+    for end in range(1, len(xs) + 1):
+        if end == len(xs) or first(xs[end]) != first(xs[start]):
+            if end - start > 1:
+                xs[start:end] = sorted(xs[start:end], key=rest)
+            start = end
 
 
 # --- preparing one claim -----------------------------------------------------------------------
 
 
-def _item(article_id: str, index: int, claim: Claim, hint: Hint | None = None) -> _Item:
+def _text(claim: Claim) -> ClaimText:
+    """The texts reading a quantity claim looks at."""
+    q = claim.quantity
+    assert q is not None
+    return ClaimText(claim.statement, q.unit, q.text, q.value, claim.time_text, claim.date,
+                     claim.location, claim.source.name)  # fmt: skip
+
+
+def _item(article_id: str, index: int, claim: Claim, facets: Facets, hint: Hint | None) -> _Item:
+    """A claim ready for grouping: its facets (a model's hint overrides them) and its value."""
     q = claim.quantity
     assert q is not None
     statement = claim.statement
-    at = _quantity_position(statement, q.text, q.value)
     value = q.value if q.value is not None else q.lower if q.lower is not None else q.upper
     v = float(value or 0.0)
     low = q.lower if q.lower is not None else v
     high = q.upper if q.upper is not None else v
     figures = (low, high) if q.qualifier in ("range", "vague") else (v, v)
-    unit = q.unit.casefold()
-    text = statement.casefold()
-    measure, unit_stance, unit_group = _unit_facets(unit)
-    measure = measure or _category(unit, text, at)
-    stance = unit_stance or _stance(text)
-    when = _when(claim, at)
-    kind = _kind(measure, claim, text, when)
-    if kind == "event" and stance == "verified" and when.day is not None and not when.window:
-        when = _When(when.year, when.month, when.day, window=_dates_in(claim) == 1)
-    part = unit_group or _part(claim, text, at)
+    measure, kind, stance, part, day, window, words = facets
+    when = _When(day[0], day[1], day[2], window) if day != (None, None, None) else _UNDATED
     if hint is not None:
         measure = hint.measure or measure
         kind = hint.kind or kind
@@ -560,24 +425,35 @@ def _item(article_id: str, index: int, claim: Claim, hint: Hint | None = None) -
         part = hint.part if hint.part is not None else part
         if hint.day is not None:
             when = _When(hint.day[0], hint.day[1], hint.day[2])
-    key = (article_id, statement, q.unit, q.qualifier, str(q.value), str(q.lower), str(q.upper),
-           claim.source.name, claim.evidence.quote)  # fmt: skip
-    return _Item(
-        key=key,
+    bounds = interval(q.qualifier, q.value, q.lower, q.upper)
+    source = claim.source
+    shown = _fast(
+        LedgerValue,
         article_id=article_id,
-        index=index,
-        statement=statement,
+        claim_index=index,
         figure=q.text or _figure(q.qualifier, q.value, q.lower, q.upper),
         value=q.value,
         lower=q.lower,
         upper=q.upper,
         qualifier=q.qualifier,
         unit=q.unit,
-        source_name=claim.source.name,
-        source_kind=claim.source.kind,
+        interval=bounds,
+        source_name=source.name,
+        source_kind=source.kind,
+        statement=statement,
         time_text=claim.time_text,
         date=claim.date,
         disputed=claim.disputed,
+        kind=kind,
+        stance=stance,
+        part=part.removeprefix("facility:") if part else None,
+        when=when.label(),
+    )
+    return _Item(
+        article_id=article_id,
+        statement=statement,
+        quote=claim.evidence.quote,
+        value=shown,
         measure=measure,
         kind=kind,
         stance=stance,
@@ -585,9 +461,27 @@ def _item(article_id: str, index: int, claim: Claim, hint: Hint | None = None) -
         when=when,
         places=_place_words(claim.location),
         figures=figures,
-        interval=interval(q.qualifier, q.value, q.lower, q.upper),
-        words=_content_words(claim),
+        interval=bounds,
+        words=words,
     )
+
+
+def _sort_items(items: list[_Item]) -> None:
+    """Items in order of their contents: article, statement, then (ties only) the rest.
+
+    The same order as sorting by the whole 9-string key, without building it for every claim.
+    """
+    _sort_ties(items, _first_key, _rest_key)
+
+
+def _first_key(item: _Item) -> tuple[str, str]:
+    return item.article_id, item.statement
+
+
+def _rest_key(item: _Item) -> tuple[str, ...]:
+    v = item.value
+    return (v.unit, v.qualifier, str(v.value), str(v.lower), str(v.upper), v.source_name,
+            item.quote)  # fmt: skip
 
 
 def interval(
@@ -597,225 +491,23 @@ def interval(
     v = value if value is not None else lower if lower is not None else upper
     v = float(v or 0.0)
 
-    def make(**fields: object) -> Interval:
-        return _fast(Interval, **fields)
-
     if qualifier == "exact":
-        return make(low=v, high=v, low_open=False, high_open=False)
+        return _fast(Interval, low=v, high=v, low_open=False, high_open=False)
     if qualifier == "at_least":
-        return make(low=v, high=None, low_open=False, high_open=False)
+        return _fast(Interval, low=v, high=None, low_open=False, high_open=False)
     if qualifier == "more_than":
-        return make(low=v, high=None, low_open=True, high_open=False)
+        return _fast(Interval, low=v, high=None, low_open=True, high_open=False)
     if qualifier == "at_most":
-        return make(low=0.0, high=v, low_open=False, high_open=False)
+        return _fast(Interval, low=0.0, high=v, low_open=False, high_open=False)
     if qualifier == "less_than":
-        return make(low=0.0, high=v, low_open=False, high_open=True)
+        return _fast(Interval, low=0.0, high=v, low_open=False, high_open=True)
     if qualifier == "about":
-        return make(low=0.9 * v, high=1.1 * v, low_open=False, high_open=False)
+        return _fast(Interval, low=0.9 * v, high=1.1 * v, low_open=False, high_open=False)
     if qualifier == "nearly":
-        return make(low=0.9 * v, high=v, low_open=False, high_open=True)
+        return _fast(Interval, low=0.9 * v, high=v, low_open=False, high_open=True)
     low = float(lower) if lower is not None else v
     high = float(upper) if upper is not None else v
-    return make(low=low, high=high, low_open=False, high_open=False)
-
-
-def _stance(text: str) -> str:
-    """The first stance in priority order (verified before announced before estimated)."""
-    match = _ANY_STANCE.search(text)  # one scan in the usual case: no cue word at all
-    if match is None or match.lastgroup == "verified":
-        return match.lastgroup if match else "reported"
-    return _first(_STANCES, text[match.start() :]) or "reported"
-
-
-def _first(table: list[tuple[str, re.Pattern[str]]], text: str) -> str | None:
-    return next((name for name, pattern in table if pattern.search(text)), None)
-
-
-def _quantity_position(statement: str, text: str | None, value: float | None) -> int | None:
-    folded = statement.casefold()
-    candidates = [text.casefold()] if text else []
-    if value is not None:
-        number = int(value) if float(value).is_integer() else value
-        candidates += [f"{number:,}", f"{number:,}".replace(",", "."), str(number)]
-    for candidate in candidates:
-        if candidate and (found := folded.find(candidate)) >= 0:
-            return found
-    return None
-
-
-def _category(unit: str, text: str, at: int | None) -> str:
-    """What is counted, read from the statement: the cue word nearest the number."""
-    best: tuple[int, int, str] | None = None  # (distance to the number, priority, category)
-    for priority, (name, pattern) in enumerate(_CATEGORIES):
-        for match in pattern.finditer(text):
-            distance = 0 if at is None else min(abs(match.start() - at), abs(match.end() - at))
-            best = min(best or (distance, priority, name), (distance, priority, name))
-    return best[2] if best else "unit:" + _normalise_unit(unit)
-
-
-def _normalise_unit(unit: str) -> str:
-    words = re.findall(r"[\w%$€£]+", _strip_accents(unit))
-    return " ".join(sorted({w[:6] for w in words if w not in _STOP})) or unit
-
-
-def _kind(measure: str, claim: Claim, text: str, when: _When) -> str:
-    if measure.startswith("unit:"):
-        return "measure"
-    if measure in _STOCKS:
-        return "stock"
-    both = f"{(claim.time_text or '').casefold()} | {text}"
-    for match in _RUNNING.finditer(both):
-        if match.lastgroup == "since" or when.day is None:
-            return "cumulative"
-    return "event"
-
-
-@functools.lru_cache(maxsize=65536)
-def _unit_facets(unit: str) -> tuple[str | None, str | None, str | None]:
-    """What the unit alone decides: (measure, stance, sub-group), each None when it does not."""
-    measure = None
-    if _MEASURE.search(unit):
-        measure = "unit:" + _normalise_unit(unit)
-    else:
-        measure = _first(_CATEGORIES, unit)
-    return measure, _first(_STANCES, unit), _first(_GROUPS, unit)
-
-
-def _part(claim: Claim, text: str, at: int | None) -> str | None:
-    """The facility or sub-group a count is limited to, if any."""
-    if at is not None and (match := _ANY_GROUP.search(text, at, at + 60)):
-        return match.lastgroup
-    for place in (claim.location or "", claim.statement):
-        if not _FACILITY_HINT.search(place):
-            continue
-        for pattern in _FACILITY:
-            if match := pattern.search(place):
-                return "facility:" + " ".join(sorted(_place_words(match.group(1)))) or None
-    return None
-
-
-@functools.lru_cache(maxsize=65536)
-def _place_words(location: str | None) -> frozenset[str]:
-    if not location:
-        return frozenset()
-    words = re.findall(r"\w+", _strip_accents(location.casefold()))
-    return frozenset(w[:6] for w in words if w not in _NOT_A_PLACE and len(w) > 1)
-
-
-def _dates_in(claim: Claim) -> int:
-    texts = [claim.statement, claim.time_text or ""]
-    found = {_d for t in texts for _d in _all_days(t)}
-    if claim.date and (iso := _ISO.match(claim.date)) and iso["d"]:
-        found.add((int(iso["m"]), int(iso["d"])))
-    return len(found)
-
-
-def _all_days(text: str) -> list[tuple[int, int]]:
-    return [(m, d) for _, m, d, _ in _day_dates(text)]
-
-
-def _when(claim: Claim, at: int | None) -> _When:
-    """The event's day (or "as of" day for stocks): fields first, then day-precise statement dates.
-
-    With several days in a statement the earliest is the event's ("on 28 December the group
-    verified 61 of the releases of 25 December").
-    """
-    year = month = day = None
-    if claim.date and (iso := _ISO.match(claim.date)):
-        year = int(iso["y"])
-        month = int(iso["m"]) if iso["m"] else None
-        day = int(iso["d"]) if iso["d"] else None
-    if day is None and claim.time_text:
-        if found := _day_dates(claim.time_text):
-            _, month, day, y = found[0]
-            year = y or year
-        elif match := _MONTH_YEAR.search(claim.time_text):
-            month, year = _month_number(match["m"]), int(match["y"])
-        elif match := _YEAR.search(claim.time_text):
-            year = int(match["y"])
-    if day is None:
-        found = _day_dates(claim.statement)
-        found = [
-            f for f in found if month in (None, f[1]) and (year is None or f[3] in (None, year))
-        ]
-        if found:
-            earliest = min(found, key=lambda f: _ordinal(f[1], f[2], at is not None and f[0] > at))
-            _, month, day, y = earliest
-            year = year or y
-    statement = claim.statement
-    if (
-        year is None
-        and (" 19" in statement or " 20" in statement)
-        and (match := _STATED_YEAR.search(statement))
-    ):
-        year = int(match["y"])
-    return _When(year=year, month=month, day=day)
-
-
-def _ordinal(month: int, day: int, after: bool) -> tuple[int, int]:
-    # A December date is earlier than a January one in the same story (a year boundary).
-    return (month - 12 if month >= 10 else month) * 31 + day, int(after)
-
-
-def _month_number(name: str) -> int:
-    folded = name.casefold().rstrip(".")
-    return _ES_MONTHS.get(folded) or _MONTHS[folded[:3]]
-
-
-def _day_dates(text: str) -> list[tuple[int, int, int, int | None]]:
-    """Every day-precise date in `text`: (position, month, day, year or None)."""
-    found: list[tuple[int, int, int, int | None]] = []
-    months = _MONTH_HINT.search(text) is not None
-    for pattern in _DAY_DATES if months else ():
-        for match in pattern.finditer(text):
-            if match["m"] in ("may", "march", "mar") or not 1 <= int(match["d"]) <= 31:
-                continue  # lower-case "may 20", "a march 3 ..." are not dates; "May 20" is
-            year = int(match["y"]) if match["y"] else None
-            found.append((match.start(), _month_number(match["m"]), int(match["d"]), year))
-    starts: set[int] = set()
-    holidays = _HOLIDAYS if _HOLIDAY_HINT.search(text) else ()
-    for pattern, month, day in holidays:  # "Christmas Eve" before "Christmas"
-        for match in pattern.finditer(text):
-            if match.start() not in starts:
-                found.append((match.start(), month, day, None))
-                starts.add(match.start())
-    return sorted(found)
-
-
-def _content_words(claim: Claim) -> frozenset[str]:
-    """Stems of what the statement is about: not its number, date, source or counting verb."""
-    text = claim.statement.casefold()
-    q = claim.quantity
-    for noise in (q.text if q else None, claim.source.name, claim.time_text):
-        if noise:
-            text = text.replace(noise.casefold(), " ")
-    text = _NOT_TOPIC.sub(" ", _strip_accents(text))
-    stems = set()
-    for word in _WORD.findall(text):
-        stem = _STEMS.get(word)
-        if stem is None:
-            stem = _stem(word)
-        if stem:
-            stems.add(stem)
-    return frozenset(stems)
-
-
-_WORD = re.compile(r"\w+")
-_STEMS: dict[str, str] = {}  # word -> its stem, "" for stop and counting words (a vocabulary)
-
-
-def _stem(word: str) -> str:
-    keep = word not in _STOP and len(word) > 1 and not any(p.match(word) for _, p in _CATEGORIES)
-    stem = word[:6] if keep else ""
-    if len(_STEMS) < 1_000_000:
-        _STEMS[word] = stem
-    return stem
-
-
-def _strip_accents(text: str) -> str:
-    if text.isascii():
-        return text
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return _fast(Interval, low=low, high=high, low_open=False, high_open=False)
 
 
 # --- grouping ----------------------------------------------------------------------------------
@@ -950,7 +642,7 @@ def _sweep(
     place also at the CANDIDATES clusters touched last: bounded work per claim, whatever the
     number of stories of one kind.
     """
-    order = sorted(members, key=lambda n: (items[n].figures, items[n].key))
+    order = sorted(members, key=lambda n: items[n].figures)  # members are in key order
     clusters: list[_Open] = []
     pools: dict[str, deque[_Open]] = {}
     recent: deque[_Open] = deque(maxlen=CANDIDATES)
@@ -1219,8 +911,8 @@ def _pairs(items: list[_Item], indices: list[int]) -> list[ConflictPair]:
 
 
 def _group(items: list[_Item]) -> LedgerGroup:
-    items = sorted(items, key=lambda item: (item.part is not None, item.part or "", item.key))
-    values = [_value(item) for item in items]
+    items = sorted(items, key=_part_first)  # items come in key order: the sort is stable
+    values = [item.value for item in items]
     whole = [i for i, item in enumerate(items) if item.part is None]
     by_part: dict[str, list[int]] = {}
     for i, item in enumerate(items):
@@ -1279,6 +971,11 @@ def _group(items: list[_Item]) -> LedgerGroup:
     )
 
 
+def _part_first(item: _Item) -> tuple[bool, str]:
+    """The whole first, then each part (by label)."""
+    return item.part is not None, item.part or ""
+
+
 def _summary(values: list[LedgerValue], conflicts: list[ConflictPair], spread: float) -> str:
     """One line for people: which figures clash (sources first, largest gap first)."""
     parts = []
@@ -1319,38 +1016,26 @@ def _summary(values: list[LedgerValue], conflicts: list[ConflictPair], spread: f
 
 
 def _fast(cls: type[_M], **fields: object) -> _M:
-    """`cls.model_construct` without its per-field loop: these fields are complete and typed."""
+    """`cls.model_construct` without its per-field loop: these fields are typed.
+
+    When every field is given, the objects of a class share one "fields set" (a set of 19 names
+    is 2.3 KB, more than the rest of a LedgerValue): pydantic only ever adds to it the name of an
+    assigned field, which a complete set already holds.
+    """
     obj = cls.__new__(cls)
+    shared = _FIELDS_SET.get(cls)
+    if shared is None:
+        shared = _FIELDS_SET[cls] = set(cls.model_fields)
     object.__setattr__(obj, "__dict__", fields)
-    object.__setattr__(obj, "__pydantic_fields_set__", set(fields))
+    object.__setattr__(
+        obj, "__pydantic_fields_set__", shared if len(fields) == len(shared) else set(fields)
+    )
     object.__setattr__(obj, "__pydantic_extra__", None)
     object.__setattr__(obj, "__pydantic_private__", None)
     return obj
 
 
-def _value(item: _Item) -> LedgerValue:
-    return _fast(
-        LedgerValue,
-        article_id=item.article_id,
-        claim_index=item.index,
-        figure=item.figure,
-        value=item.value,
-        lower=item.lower,
-        upper=item.upper,
-        qualifier=item.qualifier,
-        unit=item.unit,
-        interval=item.interval,
-        source_name=item.source_name,
-        source_kind=item.source_kind,
-        statement=item.statement,
-        time_text=item.time_text,
-        date=item.date,
-        disputed=item.disputed,
-        kind=item.kind,
-        stance=item.stance,
-        part=item.part.removeprefix("facility:") if item.part else None,
-        when=item.when.label(),
-    )
+_FIELDS_SET: dict[type[BaseModel], set[str]] = {}  # class -> all its field names (shared)
 
 
 def _figure(qualifier: str, value: float | None, lower: float | None, upper: float | None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 
 import pytest
 from conftest import ROOT, cli_env, run_cli
@@ -477,3 +478,49 @@ def test_a_group_of_a_thousand_figures_lists_its_widest_conflicts_not_half_a_mil
     assert 0 < len(group.conflicts) <= 64
     widest = max(group.conflicts, key=lambda c: c.gap)
     assert {group.values[widest.a].value, group.values[widest.b].value} == {100.0, 1099.0}
+
+
+def test_read_in_worker_processes_the_ledger_is_the_same(monkeypatch) -> None:
+    from extractor import ledger_read
+
+    if not ledger_read._may_fork():
+        pytest.skip("worker processes are forked only from a process without other threads")
+    records = [
+        *load_records(GOLD).values(),
+        *load_records(ROOT / "evals" / "ledger" / "articles").values(),
+    ]
+    here = build_ledger(records, workers=0).model_dump_json()
+    monkeypatch.setattr(ledger_read, "SERIAL_CLAIMS", 5)  # the rest in tasks of 7 claims
+    monkeypatch.setattr(ledger_read, "BATCH", 7)
+    assert build_ledger(records, workers=2).model_dump_json() == here
+
+
+def _gated_patterns() -> list[tuple[str, re.Pattern[str], re.Pattern[str], bool]]:
+    from extractor import ledger_read as r
+
+    cases = [(name, r._CATEGORY_GATES[name], p, False) for name, p in r._CATEGORIES]
+    cases += [(name, r._STANCE_GATE, p, False) for name, p in r._STANCES]
+    cases += [(name, r._GROUP_GATE, p, False) for name, p in r._GROUPS]
+    cases += [("running", r._RUNNING_GATE, r._RUNNING, False)]
+    cases += [("facility", r._FACILITY_GATE, r._FACILITY_HINT, True)]
+    cases += [("month", r._MONTH_GATE, r._MONTH_HINT, True)]
+    cases += [("holiday", r._HOLIDAY_GATE, r._HOLIDAY_HINT, True)]
+    return cases
+
+
+@pytest.mark.parametrize("case", _gated_patterns(), ids=lambda c: c[0])
+def test_every_text_a_cue_pattern_matches_passes_its_gate(case) -> None:
+    """The gates skip a pattern only where it cannot match: random strings of each pattern,
+    in context (and, for the case-blind ones, in random case) pass the gate."""
+    from extractor.ledger_read import _may_match
+    from extractor.testing.regex_strings import random_match
+
+    _, gate, pattern, case_blind = case
+    rng = random.Random(14)
+    for _ in range(300):
+        text = f"On Monday, {random_match(pattern.pattern, rng)} said the report."
+        if case_blind:
+            text = "".join(c.upper() if rng.random() < 0.3 else c for c in text)
+            assert pattern.search(text) and _may_match(text, gate, pattern), text
+        elif pattern.search(text):
+            assert gate.search(text), text
