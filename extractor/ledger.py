@@ -13,15 +13,19 @@ second (English and Spanish cue words):
 
 - **measure**: what is counted. `released`, `held`, `arrested`, `killed`, `injured`, `missing`
   (from the quantity's unit, else the cue word nearest the number), or a unit of measure
-  (`unit:km`). "detainees still held" is held, "detainees released" is released.
+  (`unit:km`). "detainees still held" is held, "detainees released" is released; a unit that
+  counts other people or things ("relatives waiting", "families", "boats", "votes") is its own
+  measure, whatever the statement's cue words.
 - **kind** of number: an `event` count (the 99 released on 25 December), a `cumulative` running
-  total ("nearly 2,000 released since", "so far", "desde", "hasta ahora"), a `stock` that is still
+  total ("nearly 2,000 released since", "so far", "desde", "hasta ahora"; but a verification
+  "so far" of a release, "has so far been able to verify 61 of the 99", is that release's
+  event count), a `stock` that is still
   held at one time (held, missing: "more than 700 remain"), or a `measure` (134 km). Numbers of
   different kinds are never compared: 87 released on 1 January and 2,000 released since the
   protests are both true.
 - **stance**: `announced` (an authority says it did it), `verified` (someone checked: confirm,
-  verify, document), `estimated`, or `reported`. The source's kind (government, ngo, media...)
-  travels with it.
+  verify, corroborate, document), `estimated`, or `reported`. The source's kind (government,
+  ngo, media...) travels with it.
 - **scope**: where and who. A named facility ("Tocorón prison", "la cárcel de Yare") or a
   sub-group of people (women, minors, foreigners, journalists, students, military) makes the
   claim a **part**; the place (`location`) must agree for two claims to count the same thing
@@ -48,9 +52,12 @@ second (English and Spanish cue words):
    from an official and "at least M verified" by an NGO, M <= N <= 3M) with no announced figure
    of that event contradicting it. Topic words are not needed here: an official's "150 have been
    freed" and an NGO's "at least 112 releases verified on June 14" share none.
-5. Parts join the total they are part of: the same article's total of the same time first, else
-   the nearest total that is at least as large and of a compatible time. A facility's 2023 count
-   never joins a nationwide 2025 total.
+5. Parts join the total they are part of. A part within 10% of a total of its day (or a part
+   that says no time) is that total's count told with its place: "at least 87 released from
+   Tocorón on Thursday" is the 87 of 1 January, not a part of the same article's 99 of 25
+   December. Otherwise the same article's total of the same time first, else the nearest total
+   that is at least as large and of a compatible time. A facility's 2023 count never joins a
+   nationwide 2025 total.
 
 All of this runs in sorted order of the claims' contents, so the result does not depend on the
 order of articles or claims. It costs O(n log n): blocks, one sort per block and bounded look-
@@ -847,8 +854,10 @@ def _attach_parts(items: list[_Item], parts: list[int], wholes: list[int], fores
     for root in sorted(clusters):
         ms = [items[n] for n in clusters[root]]
         high = max(m.figures[1] for m in ms)
+        target = _same_count(ms, high, tops, roots, items)
         own = sorted({r for m in ms for r in by_article.get(m.article_id, [])})
-        target = next((r for r in own if _part_fits(ms, items[roots[r][0]].when, True)), None)
+        if target is None:
+            target = next((r for r in own if _part_fits(ms, items[roots[r][0]].when, True)), None)
         if target is None:
             start = bisect.bisect_left(top_figures, high)
             nearest = (tops[k][1] for k in range(start, min(start + CANDIDATES, len(tops))))
@@ -857,6 +866,30 @@ def _attach_parts(items: list[_Item], parts: list[int], wholes: list[int], fores
             )
         if target is not None:
             forest.union(target, root)
+
+
+def _same_count(
+    parts: list[_Item],
+    high: float,
+    tops: list[tuple[float, int]],
+    roots: dict[int, list[int]],
+    items: list[_Item],
+) -> int | None:
+    """A total within 10% of the part's figure and of the same time (or the part says none):
+    the part is that count told with its place ("87 released from Tocorón" is the day's 87,
+    not a part of the article's 99). A part dated 2022 never joins an undated total."""
+    undated = all(m.when == _When() for m in parts)
+    low_end = bisect.bisect_left(tops, (high / (1 + CLOSE_FIGURES), -1))
+    best: tuple[float, int] | None = None
+    for top, r in tops[low_end : low_end + CANDIDATES]:
+        if top > high * (1 + CLOSE_FIGURES):
+            break
+        when = items[roots[r][0]].when
+        if all(m.when.compatible(when) for m in parts) and (
+            undated or any(_shared_time(m.when, when) for m in parts)
+        ):
+            best = min(best or (abs(top - high), r), (abs(top - high), r))
+    return best[1] if best else None
 
 
 def _part_fits(parts: list[_Item], when: _When, same_article: bool) -> bool:

@@ -65,7 +65,7 @@ def read_claim(claim: ClaimText) -> Facets:
     measure = measure or _category(unit, text, at)
     stance = unit_stance or _stance(text)
     day = _when(claim, at)
-    kind = _kind(measure, claim, text, day[2])
+    kind = _kind(measure, claim, text, day[2], stance)
     window = kind == "event" and stance == "verified" and day[2] is not None
     window = window and _dates_in(claim) == 1
     part = unit_group or _part(claim, text, at)
@@ -123,7 +123,16 @@ _MEASURE = re.compile(
     r"months?|meses|weeks?|semanas|days?|d[ií]as|hours?|horas|kg|kilos?|litres?|liters?|litros)"
     r"\b|[%$€£]"
 )
+# a unit that counts people or things other than those released, held, arrested, killed:
+# "families waiting", "relatives waiting", "boats", "votes" are never set against detainees
+_OTHER_COUNTED = re.compile(
+    r"\b(famil\w*|relatives|familiares|parientes|mothers|madres|boats?|barcos?|embarcacion\w*|"
+    r"lanchas?|countries|pa[ií]ses|vehicles?|veh[ií]culos?|buses|autobuses|votes?|votos?|"
+    r"organi[sz]ations?|organizaciones|ngos|ongs)\b"
+)
 _STOCKS = {"held", "missing"}
+# how far a check has got, not a running total: "so far", "hasta ahora" (never "since")
+_SO_FAR = re.compile(r"so far|to date|hasta ahora|hasta la fecha")
 _CUMULATIVE = re.compile(
     r"\bsince\b|\bso far\b|\bto date\b|\bover time\b|\bcumulative|\bsince the start\b|"
     r"\bdesde\b|\bhasta ahora\b|\bhasta la fecha\b|\ben lo que va\b|\bacumulad|\bya suman\b|"
@@ -143,7 +152,7 @@ _STANCES: list[tuple[str, re.Pattern[str]]] = [
     (
         "verified",
         re.compile(
-            r"\bverif|\bconfirm|\bdocument|\bcorroborat|\bconstat|\bregistr|\btallied\b|"
+            r"\bverif|\bconfirm|\bdocument|\bcorrobor|\bconstat|\bregistr|\btallied\b|"
             r"\bcontabiliz|\bable to count\b"
         ),
     ),
@@ -181,7 +190,7 @@ _CATEGORY_GATES = {  # on the casefolded statement, like the patterns
 }  # fmt: skip
 _ANY_CATEGORY_GATE = re.compile("|".join(g.pattern for g in _CATEGORY_GATES.values()))
 _STANCE_GATE = _gate(
-    "verif", "confirm", "document", "corroborat", "constat", "registr", "tallied", "contabiliz",
+    "verif", "confirm", "document", "corrobor", "constat", "registr", "tallied", "contabiliz",
     "able to count", "announc", "anunci", "declar", "comunic", "proclaim", "estim", "believ",
     "calcul", "cree", "creí",
 )  # fmt: skip
@@ -343,7 +352,7 @@ def _normalise_unit(unit: str) -> str:
     return " ".join(sorted({w[:6] for w in words if w not in _STOP})) or unit
 
 
-def _kind(measure: str, claim: ClaimText, text: str, day: int | None) -> str:
+def _kind(measure: str, claim: ClaimText, text: str, day: int | None, stance: str) -> str:
     if measure.startswith("unit:"):
         return "measure"
     if measure in _STOCKS:
@@ -353,6 +362,8 @@ def _kind(measure: str, claim: ClaimText, text: str, day: int | None) -> str:
         return "event"
     for match in _RUNNING.finditer(both):
         if match.lastgroup == "since" or day is None:
+            if stance == "verified" and _SO_FAR.fullmatch(match.group()):
+                continue  # "has so far been able to verify 61 of the 99": that event's check
             return "cumulative"
     return "event"
 
@@ -361,7 +372,7 @@ def _kind(measure: str, claim: ClaimText, text: str, day: int | None) -> str:
 def _unit_facets(unit: str) -> tuple[str | None, str | None, str | None]:
     """What the unit alone decides: (measure, stance, sub-group), each None when it does not."""
     measure = None
-    if _MEASURE.search(unit):
+    if _MEASURE.search(unit) or _OTHER_COUNTED.search(unit):
         measure = "unit:" + _normalise_unit(unit)
     else:
         measure = _first(_CATEGORIES, unit)

@@ -363,6 +363,56 @@ def test_a_stock_counted_as_of_two_days_is_two_counts_not_a_conflict(ledger_gold
 # --- the ledger scorer, on ledgers whose right score is known in advance ------------------------
 
 
+def test_a_prison_count_equal_to_another_days_total_is_that_days_count_not_a_part_of_this_one() -> (
+    None
+):
+    ledger = build_ledger(
+        [
+            record(
+                "wire",
+                claim("On December 25 the government announced 99 releases.", 99,
+                      source="government", kind="government", time_text="December 25"),
+                claim("At least 87 people were released from Tocorón prison on Thursday.", 87,
+                      "at_least", source="rights groups", time_text="on Thursday"),
+            ),
+            record("ngo", claim("87 people were released on January 1, rights groups said.",
+                                87, time_text="January 1")),
+        ]
+    )  # fmt: skip
+    group = group_with(ledger, 87)
+    assert 99 not in figures(group) and set(group.articles) == {"wire", "ngo"}
+
+
+def test_a_verification_so_far_of_an_announced_release_is_that_release_not_a_running_total() -> (
+    None
+):
+    ledger = build_ledger(
+        [
+            record("gov", claim("On March 3 the government announced 150 releases.", 150,
+                                source="government", kind="government", time_text="March 3")),
+            record("ngo", claim("Foro Penal has so far been able to verify 61 of the releases.",
+                                61, unit="releases verified")),
+            record("es", claim("Foro Penal solo pudo corroborar 61 de las 150 liberaciones.",
+                               61, unit="liberaciones")),
+        ]
+    )  # fmt: skip
+    group = group_with(ledger, 150, 61)
+    assert group.status == "discrepancy" and group.kind == "event"
+    assert {v.stance for v in group.values if v.value == 61} == {"verified"}
+
+
+def test_relatives_waiting_at_a_prison_are_not_set_against_the_prisoners_held() -> None:
+    ledger = build_ledger(
+        [
+            record("a", claim("Hundreds of relatives of prisoners still held waited at the gate.",
+                              None, "vague", unit="relatives waiting", lower=200, upper=999)),
+            record("b", claim("More than 900 political prisoners remain in jail.", 900,
+                              "more_than", unit="political prisoners still held")),
+        ]
+    )  # fmt: skip
+    assert not any({"a", "b"} <= set(g.articles) for g in ledger.groups)
+
+
 def gold_as_ledger(gold, records, merge_all: bool = False, singletons: bool = False) -> Ledger:
     """A ledger that says exactly what the gold says (or everything in one group, or nothing)."""
     from extractor.ledger import LedgerValue
