@@ -19,7 +19,7 @@ second (English and Spanish cue words):
 - **kind** of number: an `event` count (the 99 released on 25 December), a `cumulative` running
   total ("nearly 2,000 released since", "so far", "desde", "hasta ahora"; but a verification
   "so far" of a release, "has so far been able to verify 61 of the 99", is that release's
-  event count), a `stock` that is still
+  event count, and "since dawn" one day's count as it goes), a `stock` that is still
   held at one time (held, missing: "more than 700 remain"), or a `measure` (134 km). Numbers of
   different kinds are never compared: 87 released on 1 January and 2,000 released since the
   protests are both true.

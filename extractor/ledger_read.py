@@ -133,6 +133,10 @@ _OTHER_COUNTED = re.compile(
 _STOCKS = {"held", "missing"}
 # how far a check has got, not a running total: "so far", "hasta ahora" (never "since")
 _SO_FAR = re.compile(r"so far|to date|hasta ahora|hasta la fecha")
+_WITHIN_THE_DAY = re.compile(
+    r"\s+(?:dawn|daybreak|early morning|this morning|the morning|midnight|la madrugada|"
+    r"esta mañana|la mañana|primera hora|temprano|la medianoche)\b"
+)
 _CUMULATIVE = re.compile(
     r"\bsince\b|\bso far\b|\bto date\b|\bover time\b|\bcumulative|\bsince the start\b|"
     r"\bdesde\b|\bhasta ahora\b|\bhasta la fecha\b|\ben lo que va\b|\bacumulad|\bya suman\b|"
@@ -364,6 +368,8 @@ def _kind(measure: str, claim: ClaimText, text: str, day: int | None, stance: st
         if match.lastgroup == "since" or day is None:
             if stance == "verified" and _SO_FAR.fullmatch(match.group()):
                 continue  # "has so far been able to verify 61 of the 99": that event's check
+            if _WITHIN_THE_DAY.match(both, match.end()):
+                continue  # "since dawn", "desde la madrugada": one day's count as it goes
             return "cumulative"
     return "event"
 

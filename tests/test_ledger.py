@@ -401,6 +401,20 @@ def test_a_verification_so_far_of_an_announced_release_is_that_release_not_a_run
     assert {v.stance for v in group.values if v.value == 61} == {"verified"}
 
 
+def test_a_count_since_dawn_is_that_days_count_not_a_running_total() -> None:
+    ledger = build_ledger(
+        [
+            record("gov", claim("On Christmas Day the government released 99 prisoners.", 99,
+                                source="government", kind="government")),
+            record("blog", claim("A reporter counted between 50 and 60 people leaving Tocorón "
+                                 "prison since dawn on Christmas Day.", None, "range",
+                                 source="a reporter", kind="media", lower=50, upper=60)),
+        ]
+    )  # fmt: skip
+    group = group_with(ledger, 99)
+    assert group.kind == "event" and set(group.articles) == {"gov", "blog"}
+
+
 def test_relatives_waiting_at_a_prison_are_not_set_against_the_prisoners_held() -> None:
     ledger = build_ledger(
         [
