@@ -567,13 +567,13 @@ def _ratio(a: tuple[float, float], b: tuple[float, float]) -> float:
 def _cluster_block(items: list[_Item], members: list[int], forest: _Forest) -> None:
     """Dated claims by day; verifications dated by their report to the event they fit; undated
     ones by a sweep over their figures, then to the dated cluster they fit best."""
-    by_day: dict[tuple[int | None, int, int], list[int]] = {}
+    by_day: dict[tuple[int, int], list[int]] = {}  # (month, day): years are told apart below
     windowed: list[int] = []
     undated: list[int] = []
     for n in members:
         w = items[n].when
         if w.day is not None and w.month is not None:
-            (windowed if w.window else by_day.setdefault((w.year, w.month, w.day), [])).append(n)
+            (windowed if w.window else by_day.setdefault((w.month, w.day), [])).append(n)
         else:
             undated.append(n)
         if items[n].places:
@@ -584,12 +584,12 @@ def _cluster_block(items: list[_Item], members: list[int], forest: _Forest) -> N
         for cluster in _same_day(items, day_members, forest):
             cores[forest.find(cluster[0])] = cluster
     index = _FigureIndex(items, cores)
-    unattached: dict[tuple[int | None, int, int], list[int]] = {}
+    unattached: dict[tuple[int, int], list[int]] = {}
     for n in windowed:
         target = index.best([n], forest, stock)
         if target is None:
             w = items[n].when
-            unattached.setdefault((w.year, w.month or 0, w.day or 0), []).append(n)
+            unattached.setdefault((w.month or 0, w.day or 0), []).append(n)
         else:
             forest.union(target, n)
             cores[target].append(n)  # keyed by the root the index knows
@@ -606,22 +606,27 @@ def _cluster_block(items: list[_Item], members: list[int], forest: _Forest) -> N
 
 
 def _same_day(items: list[_Item], members: list[int], forest: _Forest) -> list[list[int]]:
-    """Claims of one day: one event, unless their places or their topics tell them apart."""
-    clusters: list[tuple[list[int], set[str]]] = []  # (members, topic words so far)
+    """Claims of one day of the year: one event, unless their years, places or topics tell them
+    apart ("25 December" joins "25 December 2025"; 25 December 2024 stays apart)."""
+    clusters: list[tuple[list[int], set[str], set[int]]] = []  # members, topic words, years
     for n in members:
         item = items[n]
-        for cluster, words in clusters:
+        year = item.when.year
+        for cluster, words, years in clusters:
             first = items[cluster[0]]
-            if forest.places_agree(cluster[0], item.places) and (
-                _shares_topic(item.words, words) or _ratio(item.figures, first.figures) == 1
+            if (
+                (year is None or not years or years == {year})
+                and forest.places_agree(cluster[0], item.places)
+                and (_shares_topic(item.words, words) or _ratio(item.figures, first.figures) == 1)
             ):
                 forest.union(cluster[0], n)
                 cluster.append(n)
                 words |= item.words
+                years |= {year} if year is not None else set()
                 break
         else:
-            clusters.append(([n], set(item.words)))
-    return [cluster for cluster, _ in clusters]
+            clusters.append(([n], set(item.words), {year} if year is not None else set()))
+    return [cluster for cluster, _, _ in clusters]
 
 
 def _shares_topic(a: frozenset[str], b: set[str]) -> bool:

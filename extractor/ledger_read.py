@@ -227,7 +227,12 @@ _FACILITY_GATE = _gate(  # on the lowered text (see _lowered)
 # The only characters re.IGNORECASE matches with an ASCII letter that str.lower() does not turn
 # into it (İ ı ſ and the Kelvin sign): a text holding one is read by the case-blind patterns only.
 _CASE_BLIND_EXTRAS = frozenset("\u0130\u0131\u017f\u212a")
-_NOT_A_PLACE = frozenset(["the", "a", "an", "of", "in", "and", "la", "el", "los", "las", "de"])
+# articles, and words that name no particular place ("el país", "the country", "nationwide":
+# the country the article is about)
+_NOT_A_PLACE = frozenset(
+    ["the", "a", "an", "of", "in", "and", "la", "el", "los", "las", "de", "pais", "country",
+     "nation", "nacion", "nationwide", "todo", "whole", "entire"]
+)  # fmt: skip
 
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,

@@ -28,9 +28,11 @@ def claim(
     time_text: str | None = None,
     lower: float | None = None,
     upper: float | None = None,
+    location: str | None = None,
 ) -> Claim:
     return Claim.model_validate(
         {
+            "location": location,
             "statement": statement,
             "subject": "someone",
             "quantity": {
@@ -413,6 +415,35 @@ def test_a_count_since_dawn_is_that_days_count_not_a_running_total() -> None:
     )  # fmt: skip
     group = group_with(ledger, 99)
     assert group.kind == "event" and set(group.articles) == {"gov", "blog"}
+
+
+def test_a_day_with_its_year_joins_the_same_day_without_one_but_not_another_year() -> None:
+    ledger = build_ledger(
+        [
+            record("a", claim("The government said it released 99 prisoners on 25 December.", 99,
+                              time_text="25 December")),
+            record("b", claim("The government announced on 25 December 2025 that 99 prisoners "
+                              "had been let go.", 99, time_text="25 December 2025")),
+            record("c", claim("On 25 December 2024 the government freed 99 prisoners.", 99,
+                              time_text="25 December 2024")),
+        ]
+    )  # fmt: skip
+    together = [set(g.articles) for g in ledger.groups]
+    assert {"a", "b"} in together and not any("c" in s and len(s) > 1 for s in together)
+
+
+def test_the_country_named_as_the_country_is_no_other_place() -> None:
+    ledger = build_ledger(
+        [
+            record("es", claim("Al menos 902 presos políticos siguen presos en el país.", 902,
+                               "at_least", unit="political prisoners still held",
+                               location="el país")),
+            record("en", claim("At least 902 political prisoners remain in jail in Venezuela.",
+                               902, "at_least", unit="political prisoners still held",
+                               location="Venezuela")),
+        ]
+    )  # fmt: skip
+    assert set(group_with(ledger, 902).articles) == {"es", "en"}
 
 
 def test_relatives_waiting_at_a_prison_are_not_set_against_the_prisoners_held() -> None:
