@@ -109,6 +109,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import functools
 import gc
 import itertools
 import math
@@ -432,7 +433,7 @@ def _item(article_id: str, index: int, claim: Claim, facets: Facets, hint: Hint 
         part = hint.part if hint.part is not None else part
         if hint.day is not None:
             when = _When(hint.day[0], hint.day[1], hint.day[2])
-    bounds = interval(q.qualifier, q.value, q.lower, q.upper)
+    bounds = _shared_interval(q.qualifier, q.value, q.lower, q.upper)
     source = claim.source
     shown = _fast(
         LedgerValue,
@@ -515,6 +516,10 @@ def interval(
     low = float(lower) if lower is not None else v
     high = float(upper) if upper is not None else v
     return _fast(Interval, low=low, high=high, low_open=False, high_open=False)
+
+
+#: one Interval object for each qualified figure (equal figures are common; nothing mutates them)
+_shared_interval = functools.lru_cache(maxsize=65536)(interval)
 
 
 # --- grouping ----------------------------------------------------------------------------------
@@ -1025,7 +1030,7 @@ def _summary(values: list[LedgerValue], conflicts: list[ConflictPair], spread: f
         seen: dict[tuple[str, str], str] = {}
         for c in sorted((c for c in conflicts if c.kind == kind), key=lambda c: -c.gap):
             a, b = sorted((values[c.a], values[c.b]), key=lambda v: v.interval.low)
-            key = (str(a.interval), str(b.interval))
+            key = (_shown(a.interval), _shown(b.interval))
             if kind == "sources":
                 text = f"{b.stance} {b.figure} ({b.source_name}) vs "
                 text += f"verified {a.figure} ({a.source_name})"
@@ -1051,6 +1056,16 @@ def _summary(values: list[LedgerValue], conflicts: list[ConflictPair], spread: f
     if not parts:
         parts.append("the figures agree" if len(values) > 1 else "one figure")
     return "; ".join(parts)
+
+
+@functools.lru_cache(maxsize=65536)
+def _shown_interval(low: float, high: float | None, low_open: bool, high_open: bool) -> str:
+    return str(_fast(Interval, low=low, high=high, low_open=low_open, high_open=high_open))
+
+
+def _shown(bounds: Interval) -> str:
+    """`str(bounds)`, computed once for each distinct interval."""
+    return _shown_interval(bounds.low, bounds.high, bounds.low_open, bounds.high_open)
 
 
 def _fast(cls: type[_M], **fields: object) -> _M:
