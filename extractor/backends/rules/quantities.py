@@ -42,7 +42,6 @@ def _number_pattern(decimal: str) -> str:
     return rf"\d{{1,3}}(?:{t}\d{{3}})+(?:{d}\d+)?|\d+(?:{d}\d+)?"
 
 
-_NUMBER = _number_pattern(".")
 _NUM_RES = {
     decimal: re.compile(
         rf"(?<![\w.,:/$€£-])(?P<cur>[$€£])?(?P<num>{_number_pattern(decimal)})(?P<att>[A-Za-z]+)?"
