@@ -10,6 +10,7 @@ from .evaluation import EvalReport, check, load_records, load_thresholds, score
 from .evaluation.report import RunInfo, load_report
 from .evaluation.scoring import PairJudge
 from .evaluation.sources import SourceNames
+from .lock import OutputLock
 from .pipeline import Extractor, run_sync
 from .redact import Redactor, option_secrets
 from .runner import BatchSummary, Progress
@@ -32,9 +33,19 @@ def predict_gold(
     missing = [g.id for g in gold.values() if not g.text]
     if missing:
         raise ValueError(f"gold records without text cannot be extracted: {missing[:3]}")
-    sink = JsonlSink(output, redact=_redactor(settings)) if output is not None else None
-    if sink is not None:
-        sink.scan()  # refuses to replace a file that is not a run's output
+    if output is None:
+        return _predict(settings, gold, None, progress)
+    JsonlSink(output).scan()  # refuses to replace a file that is not a run's output
+    with OutputLock(output):  # one writer: another eval or run on this file is refused
+        return _predict(settings, gold, output, progress)
+
+
+def _predict(
+    settings: Settings,
+    gold: dict[str, ArticleResult],
+    output: Path | None,
+    progress: Progress | None,
+) -> dict[str, ArticleResult]:
     extractor = Extractor(settings)
     if extractor.schema is not ClaimSet:
         raise ConfigError(
@@ -58,11 +69,14 @@ def predict_gold(
     if progress is not None:
         progress.start(len(articles), 0)
     run_sync(collect())
-    if output is not None and sink is not None:
-        output.unlink(missing_ok=True)
+    if output is not None:  # written aside, then put in place: a crash keeps the old file
+        partial = output.with_name(output.name + ".partial")
+        partial.unlink(missing_ok=True)
+        sink = JsonlSink(partial, redact=_redactor(settings))
         for article in articles:
             sink.write_line(results[article.id].model_dump_json(exclude={"text"}))
         sink.close()
+        partial.replace(output)
     return results
 
 

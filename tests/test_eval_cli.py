@@ -136,3 +136,24 @@ def test_summary_lists_every_quality_metric(tmp_path: Path) -> None:
         "re-grounded",
     ):
         assert name in result.stdout, name
+
+
+def test_eval_saving_predictions_takes_the_output_lock_and_keeps_the_old_file_if_refused(
+    server: FakeOpenAI, tmp_path: Path
+) -> None:
+    from extractor.lock import OutputLock
+
+    predictions = tmp_path / "pred.jsonl"
+    first = _eval("-o", predictions, "--no-details", tmp_path=tmp_path, server=server)
+    assert first.returncode in (0, 1), first.stderr
+    saved = predictions.read_bytes()
+    assert len(saved.splitlines()) == 5
+    with OutputLock(predictions):  # another run writes this file right now
+        second = _eval("-o", predictions, "--no-details", tmp_path=tmp_path, server=server)
+    assert second.returncode == 2 and "being written by another extractor run" in second.stderr
+    assert predictions.read_bytes() == saved
+    third = _eval("-o", predictions, "--no-details", tmp_path=tmp_path, server=server)
+    assert third.returncode in (0, 1)
+    claims = [json.loads(line)["claims"] for line in predictions.read_text().splitlines()]
+    assert claims == [json.loads(line)["claims"] for line in saved.decode().splitlines()]
+    assert not list(tmp_path.glob("pred.jsonl.*"))  # no lock or partial file left behind
