@@ -13,6 +13,7 @@ SETS = [
     ("evals/gold-unseen", "evals/unseen", 6),
     ("evals/gold-heldout", "evals/heldout", 3),
     ("evals/gold-fresh", "evals/fresh", 6),
+    ("evals/gold-fresh2", "evals/fresh2", 6),
 ]
 
 
@@ -43,6 +44,7 @@ def test_unseen_articles_are_not_seeds() -> None:
             *(ROOT / "evals/unseen" / language).glob("*.txt"),
             *(ROOT / "evals/heldout" / language).glob("*.txt"),
             *(ROOT / "evals/fresh" / language).glob("*.txt"),
+            *(ROOT / "evals/fresh2" / language).glob("*.txt"),
         ]:
             assert path.read_text(encoding="utf-8") not in seeds
 
