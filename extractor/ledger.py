@@ -51,7 +51,9 @@ second (English and Spanish cue words):
    a figure of the event, or be the other side of an announced-vs-verified pair ("N released"
    from an official and "at least M verified" by an NGO, M <= N <= 3M) with no announced figure
    of that event contradicting it. Topic words are not needed here: an official's "150 have been
-   freed" and an NGO's "at least 112 releases verified on June 14" share none.
+   freed" and an NGO's "at least 112 releases verified on June 14" share none. Except for vague
+   counts: "hundreds" fits any figure from 200 to 999, so it joins an event only from one of its
+   articles or sharing a topic word with it (Lahore's "hundreds released" is not Venezuela's 187).
 5. Parts join the total they are part of. A part within 10% of a total of its day (or a part
    that says no time) is that total's count told with its place: "at least 87 released from
    Tocorón on Thursday" is the 87 of 1 January, not a part of the same article's 99 of 25
@@ -734,6 +736,7 @@ class _Core:
     figures: list[tuple[float, float]]  # sorted
     verified: _Side
     others: _Side
+    members: list[int]
 
 
 class _FigureIndex:
@@ -745,7 +748,7 @@ class _FigureIndex:
         entries = set()
         for root, ms in cores.items():
             core = _Core(
-                items[ms[0]].when, sorted({items[n].figures for n in ms}), _Side(), _Side()
+                items[ms[0]].when, sorted({items[n].figures for n in ms}), _Side(), _Side(), ms
             )
             for n in ms:
                 (core.verified if items[n].stance == "verified" else core.others).add(
@@ -782,13 +785,26 @@ class _FigureIndex:
             return None
         loose = _Loose.of([self.items[n] for n in cluster])
         places = frozenset().union(*(self.items[n].places for n in cluster))
+        vague = all(high > 2 * max(low, 1.0) for low, high in loose.figures)
         scored = []
         for root in self.candidates(loose.figures[len(loose.figures) // 2][0]):
+            members = [self.items[n] for n in self.cores[root].members]
+            if vague and not _related([self.items[n] for n in cluster], members):
+                continue  # "hundreds" fits any figure from 200 to 999: it needs more than that
             if forest.places_agree(root, places):
                 score = _fit(loose, self.cores[root], stock)
                 if score is not None:
                     scored.append((score, root))
         return min(scored)[1] if scored else None
+
+
+def _related(claims: list[_Item], others: list[_Item]) -> bool:
+    """Of an article of the others, or sharing a topic word with them."""
+    articles = {m.article_id for m in others}
+    if any(m.article_id in articles for m in claims):
+        return True
+    words: set[str] = set().union(*(m.words for m in others))
+    return any(_shares_topic(m.words, words) for m in claims)
 
 
 def _nearest(figures: tuple[float, float], sorted_figures: list[tuple[float, float]]) -> float:
@@ -887,7 +903,8 @@ def _same_count(
 ) -> int | None:
     """A total within 10% of the part's figure and of the same time (or the part says none):
     the part is that count told with its place ("87 released from Tocorón" is the day's 87,
-    not a part of the article's 99). A part dated 2022 never joins an undated total."""
+    not a part of the article's 99), if it is of an article of that count or shares a topic
+    word with it. A part dated 2022 never joins an undated total."""
     undated = all(m.when == _When() for m in parts)
     low_end = bisect.bisect_left(tops, (high / (1 + CLOSE_FIGURES), -1))
     best: tuple[float, int] | None = None
@@ -895,8 +912,10 @@ def _same_count(
         if top > high * (1 + CLOSE_FIGURES):
             break
         when = items[roots[r][0]].when
-        if all(m.when.compatible(when) for m in parts) and (
-            undated or any(_shared_time(m.when, when) for m in parts)
+        if (
+            all(m.when.compatible(when) for m in parts)
+            and (undated or any(_shared_time(m.when, when) for m in parts))
+            and _related(parts, [items[n] for n in roots[r]])
         ):
             best = min(best or (abs(top - high), r), (abs(top - high), r))
     return best[1] if best else None

@@ -458,6 +458,24 @@ def test_the_country_named_as_the_country_is_no_other_place() -> None:
     assert set(group_with(ledger, 902).articles) == {"es", "en"}
 
 
+def test_hundreds_in_another_story_join_no_event_by_their_figure_alone() -> None:
+    ledger = build_ledger(
+        [
+            record("bulletin", claim("On 25 December 2025 the ministry released 187 people from "
+                                     "Venezuelan prisons.", 187, source="ministry",
+                                     kind="government", time_text="25 December 2025")),
+            record("mexico", claim("Cientos de maestros marcharon en Oaxaca para exigir la "
+                                   "liberación de sus compañeros.", None, "vague",
+                                   unit="teachers released", lower=200, upper=999,
+                                   location="Oaxaca")),
+            record("pakistan", claim("Hundreds of PTI supporters were released from Kot Lakhpat "
+                                     "jail in Lahore.", None, "vague", lower=200, upper=999,
+                                     location="Kot Lakhpat jail")),
+        ]
+    )  # fmt: skip
+    assert all(len(g.articles) == 1 for g in ledger.groups), [g.articles for g in ledger.groups]
+
+
 def test_relatives_waiting_at_a_prison_are_not_set_against_the_prisoners_held() -> None:
     ledger = build_ledger(
         [
