@@ -23,6 +23,8 @@ second (English and Spanish cue words):
   held at one time (held, missing: "more than 700 remain"), or a `measure` (134 km). Numbers of
   different kinds are never compared: 87 released on 1 January and 2,000 released since the
   protests are both true.
+- **unconfirmed** counts ("38 of the 99 releases could not be confirmed", "sin confirmar") are a
+  measure of their own: compared with other such counts, never with the releases.
 - **stance**: `announced` (an authority says it did it), `verified` (someone checked: confirm,
   verify, corroborate, document), `estimated`, or `reported`. The source's kind (government,
   ngo, media...) travels with it.

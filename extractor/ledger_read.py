@@ -64,6 +64,12 @@ def read_claim(claim: ClaimText) -> Facets:
     measure, unit_stance, unit_group = _unit_facets(unit)
     measure = measure or _category(unit, text, at)
     stance = unit_stance or _stance(text)
+    if _may_match(unit, _UNCONFIRMED_GATE, _UNCONFIRMED) or (
+        _may_match(text, _UNCONFIRMED_GATE, _UNCONFIRMED)
+    ):
+        # "38 of the 99 releases could not be confirmed": a count of what nobody checked, set
+        # against other such counts only, never against the releases themselves
+        measure, stance = f"{measure}:unconfirmed", "reported"
     day = _when(claim, at)
     kind = _kind(measure, claim, text, day[2], stance)
     window = kind == "event" and stance == "verified" and day[2] is not None
@@ -310,6 +316,19 @@ _STOP = (
         "sept",
     }
 )
+
+
+_UNCONFIRMED = re.compile(
+    r"\b(?:unverified|unconfirmed|sin +(?:confirmar|verificar|corroborar))\b|"
+    r"\b(?:not|never|no|nunca|unable to|couldn't|couldn’t) +(?:(?:be|been|yet|independently|"
+    r"fue|fueron|ha|han|sido|aún|todavía|se|pudo|pudieron|podido|able to) +){0,3}"
+    r"(?:verif|confirm|corrobor|constat)",
+    re.I,
+)
+_UNCONFIRMED_GATE = _gate(
+    "unverified", "unconfirmed", "sin ", "not ",
+    "never ", "no ", "nunca ", "unable to", "couldn",
+)  # fmt: skip
 
 
 def _stance(text: str) -> str:

@@ -476,6 +476,22 @@ def test_hundreds_in_another_story_join_no_event_by_their_figure_alone() -> None
     assert all(len(g.articles) == 1 for g in ledger.groups), [g.articles for g in ledger.groups]
 
 
+def test_a_count_of_releases_nobody_confirmed_is_not_set_against_the_announced_ones() -> None:
+    ledger = build_ledger(
+        [
+            record("gov", claim("On 25 December the government announced 99 releases.", 99,
+                                source="government", kind="government", time_text="25 December")),
+            record("es", claim("38 de las 99 excarcelaciones anunciadas por el Gobierno no "
+                               "fueron confirmadas.", 38,
+                               unit="announced releases not verified")),
+            record("en", claim("Foro Penal could not confirm 38 of the releases.", 38,
+                               unit="releases")),
+        ]
+    )  # fmt: skip
+    assert set(group_with(ledger, 99).articles) == {"gov"}
+    assert set(group_with(ledger, 38).articles) == {"es", "en"}
+
+
 def test_relatives_waiting_at_a_prison_are_not_set_against_the_prisoners_held() -> None:
     ledger = build_ledger(
         [
@@ -630,6 +646,7 @@ def _gated_patterns() -> list[tuple[str, re.Pattern[str], re.Pattern[str], bool]
     cases += [("facility", r._FACILITY_GATE, r._FACILITY_HINT, True)]
     cases += [("month", r._MONTH_GATE, r._MONTH_HINT, True)]
     cases += [("holiday", r._HOLIDAY_GATE, r._HOLIDAY_HINT, True)]
+    cases += [("unconfirmed", r._UNCONFIRMED_GATE, r._UNCONFIRMED, True)]
     return cases
 
 
