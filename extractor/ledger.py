@@ -907,7 +907,7 @@ def _same_count(
     the part is that count told with its place ("87 released from Tocorón" is the day's 87,
     not a part of the article's 99), if it is of an article of that count or shares a topic
     word with it. A part dated 2022 never joins an undated total."""
-    undated = all(m.when == _When() for m in parts)
+    undated = all(m.when == _UNDATED for m in parts)
     low_end = bisect.bisect_left(tops, (high / (1 + CLOSE_FIGURES), -1))
     best: tuple[float, int] | None = None
     for top, r in tops[low_end : low_end + CANDIDATES]:
@@ -1051,7 +1051,7 @@ def _summary(values: list[LedgerValue], conflicts: list[ConflictPair], spread: f
         seen: dict[tuple[str, str], str] = {}
         for c in sorted((c for c in conflicts if c.kind == kind), key=lambda c: -c.gap):
             a, b = sorted((values[c.a], values[c.b]), key=lambda v: v.interval.low)
-            key = (_shown(a.interval), _shown(b.interval))
+            key = (str(a.interval), str(b.interval))
             if kind == "sources":
                 text = f"{b.stance} {b.figure} ({b.source_name}) vs "
                 text += f"verified {a.figure} ({a.source_name})"
@@ -1077,16 +1077,6 @@ def _summary(values: list[LedgerValue], conflicts: list[ConflictPair], spread: f
     if not parts:
         parts.append("the figures agree" if len(values) > 1 else "one figure")
     return "; ".join(parts)
-
-
-@functools.lru_cache(maxsize=65536)
-def _shown_interval(low: float, high: float | None, low_open: bool, high_open: bool) -> str:
-    return str(_fast(Interval, low=low, high=high, low_open=low_open, high_open=high_open))
-
-
-def _shown(bounds: Interval) -> str:
-    """`str(bounds)`, computed once for each distinct interval."""
-    return _shown_interval(bounds.low, bounds.high, bounds.low_open, bounds.high_open)
 
 
 def _fast(cls: type[_M], **fields: object) -> _M:
