@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -22,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, endpoint, seed_texts, timed, write_jsonl
+from common import ROOT, cli_env, endpoint, seed_texts, timed, write_jsonl
 
 RESULTS = ROOT / "benchmarks" / "results"
 EXTRACTOR = [sys.executable, "-m", "extractor.cli"]
@@ -31,13 +30,7 @@ EXTRACTOR = [sys.executable, "-m", "extractor.cli"]
 def cache_rerun(tmp: Path, count: int = 10_000) -> dict:
     source = write_jsonl(tmp / "cache-in.jsonl", count)
     with endpoint() as url:
-        env = {
-            **os.environ,
-            "OPENAI_BASE_URL": url,
-            "OPENAI_API_KEY": "sk-bench",
-            "EXTRACTOR_MODEL": "bench",
-            "EXTRACTOR_CACHE_DIR": str(tmp / "cache"),
-        }
+        env = cli_env(url, tmp / "cache")
         fill = timed(
             [
                 *EXTRACTOR,

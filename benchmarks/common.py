@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -57,6 +58,17 @@ def write_jsonl(path: Path, count: int) -> Path:
             text = f"{texts[i % len(texts)]}\n[copy {i}]"
             handle.write(json.dumps({"id": f"a{i:06d}", "text": text}) + "\n")
     return path
+
+
+def cli_env(url: str, cache_dir: Path) -> dict[str, str]:
+    """The environment an `extractor` process needs to talk to a benchmark endpoint."""
+    return {
+        **os.environ,
+        "OPENAI_BASE_URL": url,
+        "OPENAI_API_KEY": "sk-bench",
+        "EXTRACTOR_MODEL": "bench",
+        "EXTRACTOR_CACHE_DIR": str(cache_dir),
+    }
 
 
 def timed(command: list[str], env: dict[str, str]) -> float:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -33,7 +32,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from common import ROOT, free_port, timed, write_jsonl
+from common import ROOT, cli_env, free_port, timed, write_jsonl
 
 LATENCY, CAPACITY, CONCURRENCY = 0.25, 64, 32
 RESULTS = ROOT / "benchmarks" / "results"
@@ -151,13 +150,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp_name:
             tmp = Path(tmp_name)
             source = write_jsonl(tmp / "in.jsonl", args.articles)
-            env = {
-                **os.environ,
-                "OPENAI_BASE_URL": url,
-                "OPENAI_API_KEY": "sk-bench",
-                "EXTRACTOR_MODEL": "bench",
-                "EXTRACTOR_CACHE_DIR": str(tmp / "cache"),
-            }
+            env = cli_env(url, tmp / "cache")
             run = [
                 sys.executable,
                 "-m",

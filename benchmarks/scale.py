@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, endpoint, write_jsonl
+from common import ROOT, cli_env, endpoint, write_jsonl
 
 from extractor.pipeline import Extractor
 from extractor.ray_runner import run_ray
@@ -105,13 +104,7 @@ def _timed(command: list[str], env: dict[str, str]) -> dict:
 
 def batch_path(url: str, tmp: Path) -> dict:
     source = write_jsonl(tmp / "batch-in.jsonl", BATCH_ARTICLES)
-    env = {
-        **os.environ,
-        "OPENAI_BASE_URL": url,
-        "OPENAI_API_KEY": "sk-bench",
-        "EXTRACTOR_MODEL": "bench",
-        "EXTRACTOR_CACHE_DIR": str(tmp / "batch-cache"),
-    }
+    env = cli_env(url, tmp / "batch-cache")
     cli = [sys.executable, "-m", "extractor.cli", "batch"]
     job = str(tmp / "job")
     build = _timed([*cli, "build", str(source), "--dir", job], env)

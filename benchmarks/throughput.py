@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, endpoint, seed_texts, timed, write_jsonl
+from common import ROOT, cli_env, endpoint, seed_texts, timed, write_jsonl
 
 from extractor.articles import Article
 from extractor.pipeline import Extractor
@@ -36,13 +35,7 @@ INSTRUCTOR_PROMPT = "Extract the factual claims from this article.\n\n<article>\
 
 def ours_cli(url: str, tmp: Path) -> dict:
     source = write_jsonl(tmp / "in.jsonl", ARTICLES)
-    env = {
-        **os.environ,
-        "OPENAI_BASE_URL": url,
-        "OPENAI_API_KEY": "sk-bench",
-        "EXTRACTOR_MODEL": "bench",
-        "EXTRACTOR_CACHE_DIR": str(tmp / "cache"),
-    }
+    env = cli_env(url, tmp / "cache")
     command = [
         sys.executable,
         "-m",
