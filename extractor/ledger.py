@@ -883,8 +883,8 @@ def _attach_parts(items: list[_Item], parts: list[int], wholes: list[int], fores
         ms = [items[n] for n in clusters[root]]
         high = max(m.figures[1] for m in ms)
         target = _same_count(ms, high, tops, roots, items)
-        own = sorted({r for m in ms for r in by_article.get(m.article_id, [])})
         if target is None:
+            own = sorted({r for m in ms for r in by_article.get(m.article_id, [])})
             target = next((r for r in own if _part_fits(ms, items[roots[r][0]].when, True)), None)
         if target is None:
             start = bisect.bisect_left(top_figures, high)
