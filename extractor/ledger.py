@@ -787,12 +787,13 @@ class _FigureIndex:
             return None
         loose = _Loose.of([self.items[n] for n in cluster])
         places = frozenset().union(*(self.items[n].places for n in cluster))
+        # "hundreds" fits any figure from 200 to 999: it needs more than that to join an event
         vague = all(high > 2 * max(low, 1.0) for low, high in loose.figures)
+        claims = [self.items[n] for n in cluster] if vague else []
         scored = []
         for root in self.candidates(loose.figures[len(loose.figures) // 2][0]):
-            members = [self.items[n] for n in self.cores[root].members]
-            if vague and not _related([self.items[n] for n in cluster], members):
-                continue  # "hundreds" fits any figure from 200 to 999: it needs more than that
+            if vague and not _related(claims, [self.items[n] for n in self.cores[root].members]):
+                continue
             if forest.places_agree(root, places):
                 score = _fit(loose, self.cores[root], stock)
                 if score is not None:
