@@ -3,8 +3,11 @@
 Each size runs in a fresh process (so peak RSS is that size's own). The claims are generated on
 the fly and fed to `build_ledger` as a stream, the way a large run file is read: what stays in
 memory is the ledger's compact per-claim items and the groups it returns. Beyond 20,000 claims
-the ledger reads claims in worker processes (one a CPU): `ledger_cpu_s` is this process's CPU,
-`workers_cpu_s` theirs, `workers_peak_rss_mb` the largest worker's peak.
+the ledger reads claims, clusters its blocks and judges its groups in forked worker processes
+(one a CPU): `ledger_cpu_s` is this process's CPU, `workers_cpu_s` theirs, `workers_peak_rss_mb`
+the largest worker's peak RSS (which counts the pages it shares with this process), and
+`machine_peak_mb` the machine's memory in use at its peak above the level at the start, sampled
+by another process (shared pages counted once; other processes on the machine add noise).
 
 Stories: one per ~20 articles, each a (country, measure, day) with a base figure; an article
 reports 5 figures about its story or its country: the dated event count (announced or verified,
@@ -53,7 +56,7 @@ def articles(n: int, seed: int = 7) -> Iterator[object]:
     from extractor.schemas import ArticleResult, Claim
 
     rng = random.Random(seed)
-    countries = [f"Country{k}" for k in range(max(10, n // 200))]
+    countries = _country_names(max(10, n // 200), rng)
     stories = [
         (rng.choice(countries), *rng.choice(MEASURES), rng.randrange(12), rng.randrange(1, 29),
          rng.randrange(20, 3000))
@@ -100,6 +103,19 @@ def articles(n: int, seed: int = 7) -> Iterator[object]:
                                             text=None)  # fmt: skip
 
 
+def _country_names(n: int, rng: random.Random) -> list[str]:
+    """`n` distinct made-up names ("Bakoru"), as places are compared: by their first six letters.
+
+    Not "Country1", "Country2": those share the letters the ledger compares ("countr"), which
+    made every country's stocks and running totals one group of up to 100,000 claims.
+    """
+    syllables = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
+    names: set[str] = set()
+    while len(names) < n:
+        names.add("".join(rng.choice(syllables) for _ in range(3)).capitalize())
+    return sorted(names)
+
+
 def _quantity(value: float, qualifier: str, unit: str) -> object:
     from extractor.schemas.claims import Quantity
 
@@ -130,18 +146,51 @@ def measure(n: int) -> dict[str, float]:
         pass
     generate, generate_cpu = time.perf_counter() - start, time.process_time() - cpu
     gc.enable()
+    sampler = _MemorySampler()  # a process, not a thread: with a thread the ledger would not fork
     start, cpu = time.perf_counter(), time.process_time()
     ledger = build_ledger(articles(n))
     total, total_cpu = time.perf_counter() - start, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN)  # the reading workers, once ended
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)  # the ledger's workers, once ended
+    machine_mb = sampler.stop()  # after: the sampler is not one of those children
     values = sum(len(g.values) for g in ledger.groups)
     return {"articles": n, "quantity_claims": values, "groups": len(ledger.groups),
             "generate_s": round(generate, 2), "ledger_s": round(total - generate, 2),
             "ledger_cpu_s": round(total_cpu - generate_cpu, 2),
             "workers_cpu_s": round(workers.ru_utime + workers.ru_stime, 2),
             "peak_rss_mb": round(peak, 1),
-            "workers_peak_rss_mb": round(workers.ru_maxrss / 1024, 1)}  # fmt: skip
+            "workers_peak_rss_mb": round(workers.ru_maxrss / 1024, 1),
+            "machine_peak_mb": machine_mb}  # fmt: skip
+
+
+class _MemorySampler:
+    """The machine's memory in use (MemTotal - MemAvailable), sampled every 20 ms by another
+    process: its peak above the level at start is what this process and its forked workers
+    took together (pages the workers share with it are counted once, unlike their RSS)."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen([sys.executable, "-c", _SAMPLER], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, text=True)  # fmt: skip
+        assert self.process.stdout is not None
+        self.process.stdout.readline()  # started: its base level is taken
+
+    def stop(self) -> float:
+        out, _ = self.process.communicate("stop\n", timeout=10)
+        base, peak = (int(x) for x in out.split())
+        return round((peak - base) / 1024, 1)
+
+
+_SAMPLER = """
+import select, sys
+def used():
+    info = dict(line.split(":", 1) for line in open("/proc/meminfo"))
+    return int(info["MemTotal"].split()[0]) - int(info["MemAvailable"].split()[0])
+base = peak = used()
+print("ready", flush=True)
+while not select.select([sys.stdin], [], [], 0.02)[0]:
+    peak = max(peak, used())
+print(base, peak)
+"""
 
 
 def main() -> None:
