@@ -47,7 +47,8 @@ second (English and Spanish cue words):
    apart).
 3. Undated claims are swept in order of their figure: event counts join when their figures are
    within 10% (87 and 88), stocks and totals when within 3x (one number at a time: the
-   differing counts are what the ledger exists to show).
+   differing counts are what the ledger exists to show). A cluster never spans more than 3x:
+   100, 108, 117, ... 1,000, each a tenth above the one before, are not one count.
 4. Each undated (or verification-dated) cluster then joins the dated event it fits best, looked
    up among the nearest figures of its block: every member must be either close (within 10%) to
    a figure of the event, or be the other side of an announced-vs-verified pair ("N released"
@@ -66,7 +67,9 @@ second (English and Spanish cue words):
 All of this runs in sorted order of the claims' contents, so the result does not depend on the
 order of articles or claims. It costs O(n log n): blocks, one sort per block and bounded look-
 ups (at most 32 candidates per undated claim or cluster); conflicts are listed for every pair
-in groups of up to 16 values and between the 8 lowest and 8 highest values above that.
+in groups of up to 16 values and between the 8 lowest and 8 highest values above that, and a
+group lists at most 128 conflicts of each kind, the widest (a total with 200 prisons' counts
+above it lists the 128 largest).
 
 ## How a group is judged
 
@@ -103,8 +106,10 @@ an undated stock is one number at a time, so the rules put that 1,800 with the 7
 another event's figure joins that event; no synonyms beyond the cue words. Cost: blocks, one
 sort per block and bounded look-ups. Reading the claims (extractor/ledger_read.py) is the largest
 part: each cue pattern runs only where a plain literal gate says it can match, and beyond the
-first 20,000 claims of a stream the claims are read in forked worker processes, in order, so the
-ledger is the same; each claim's value is built once, as it is read (benchmarks/README.md).
+first 20,000 claims of a stream the claims are read in forked worker processes, in order; from
+20,000 claims the blocks are clustered and the groups judged in forked workers too
+(extractor/forked.py), which return roots and plain judgements, never the claims: the ledger is
+the same either way. Each claim's value is built once, as it is read (benchmarks/README.md).
 `extractor ledger --model M` lets a model name what each claim counts and when
 (extractor/ledger_model.py), over these same rules.
 """
@@ -115,16 +120,18 @@ import bisect
 import calendar
 import functools
 import gc
+import heapq
 import itertools
 import math
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date as Date
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
+from .forked import cpus, forked_map, may_fork
 from .ledger_read import _GROUPS as _GROUPS  # re-exported: extractor.ledger_model reads them
 from .ledger_read import ClaimText, Facets, read_stream
 from .ledger_read import _place_words as _place_words
@@ -142,6 +149,8 @@ VERIFY_WINDOW = 14  # days a verification may come after the event it counts
 CANDIDATES = 32  # dated events looked at per undated cluster (nearest figures first)
 EXACT_PAIRS = 16  # groups up to this size compare every pair of values for conflicts
 PAIR_EXTREMES = 8  # larger groups: the pairs between this many lowest and highest values
+LISTED_CONFLICTS = 128  # conflicts of one kind a group lists at most (the widest): see _widest
+FORKED_ITEMS = 20_000  # from this many claims, blocks are clustered and groups judged in workers
 
 
 CATEGORY_LABELS = {
@@ -288,6 +297,15 @@ _LABELS: dict[_When, str | None] = {}  # a few thousand distinct days at most
 _UNDATED = _When()
 
 
+@functools.lru_cache(maxsize=65536)
+def _time(
+    year: int | None, month: int | None, day: int | None, window: bool
+) -> tuple[_When, str | None]:
+    """One object per distinct time (they are never mutated), with its label."""
+    when = _When(year, month, day, window)
+    return when, when.label()
+
+
 def _days_between(early: _When, late: _When) -> int:
     """Days from `early` to `late` (a year boundary counts: 25 Dec to 1 Jan is 7)."""
     year = late.year or early.year or 2001
@@ -358,25 +376,91 @@ def _build(
         for (article_id, i, c), facets in read_stream(claims, workers)
     ]
     _sort_items(items)
+    workers = cpus() if workers is None else workers
+    forked = workers >= 2 and len(items) >= FORKED_ITEMS and may_fork()
     forest = _Forest(len(items))
     blocks: dict[tuple[str, str, str | None], list[int]] = {}
     for n, item in enumerate(items):
         blocks.setdefault((item.measure, item.kind, item.part), []).append(n)
-    for members in blocks.values():
-        _cluster_block(items, members, forest)
-    for (measure, kind, part), members in blocks.items():
-        if part is not None:
-            wholes = blocks.get((measure, kind, None), [])
-            _attach_parts(items, members, wholes, forest)
+    _cluster_blocks(items, list(blocks.values()), forest, workers if forked else 0)
+    _attach_all_parts(items, blocks, forest)
     for item in items:
         item.words = frozenset()  # only grouping reads them
-    groups = []
-    for members in forest.groups():
-        groups.append(_group([items[n] for n in members]))
-        for n in members:  # what a group holds is in its values now: keep memory flat
-            items[n] = None  # type: ignore[call-overload]
+    groups = _judge(items, forest.groups(), workers if forked else 0)
     _sort_ties(groups, _group_rank, _group_contents)
     return Ledger(groups=groups)
+
+
+def _cluster_blocks(
+    items: list[_Item], blocks: list[list[int]], forest: _Forest, workers: int
+) -> None:
+    """Cluster each block (blocks share no claim): here, or in `workers` forked processes, each
+    returning its block's roots (the largest blocks first, so no worker is left with one)."""
+    if workers < 2:
+        for members in blocks:
+            _cluster_block(items, members, forest)
+        return
+
+    def roots(k: int) -> list[int]:  # in a worker: the blocks and forest it was forked with
+        _cluster_block(items, blocks[k], forest)
+        return [forest.find(n) for n in blocks[k]]
+
+    blocks = sorted(blocks, key=len, reverse=True)
+    for k, found in enumerate(forked_map(roots, range(len(blocks)), workers)):
+        for n, root in zip(blocks[k], found, strict=True):
+            forest.parent[n] = root
+
+
+def _attach_all_parts(
+    items: list[_Item], blocks: dict[tuple[str, str, str | None], list[int]], forest: _Forest
+) -> None:
+    """Every block of parts to the totals of its measure and kind (looked up once a block)."""
+    totals: dict[tuple[str, str], _Totals] = {}
+    for (measure, kind, part), members in blocks.items():
+        if part is not None and (wholes := blocks.get((measure, kind, None))):
+            if (measure, kind) not in totals:
+                totals[measure, kind] = _Totals.of(items, wholes, forest)
+            _attach_parts(items, members, totals[measure, kind], forest)
+
+
+def _judge(items: list[_Item], clusters: list[list[int]], workers: int) -> list[LedgerGroup]:
+    """Each cluster judged as a group, its wholes first: here, or in `workers` forked processes.
+
+    A worker reads the clusters and claims it was forked with, and returns each group's order
+    and judgement: plain data, never the claims' values, which stay this process's objects.
+    """
+
+    def judged(span: tuple[int, int]) -> list[tuple[list[int], dict[str, Any]]]:
+        out = []
+        for members in clusters[span[0] : span[1]]:
+            order = sorted(members, key=lambda n: _part_first(items[n]))  # stable: key order
+            out.append((order, _judge_group([items[n] for n in order])))
+        return out
+
+    if workers < 2:
+        groups = []
+        for k in range(len(clusters)):
+            [(order, judgement)] = judged((k, k + 1))
+            groups.append(_as_group(judgement, [items[n].value for n in order]))
+            for n in order:  # what a group holds is in its values now: keep memory flat
+                items[n] = None  # type: ignore[call-overload]
+        return groups
+    groups = []
+    for done in forked_map(judged, _spans(clusters, len(items) // (workers * 8) + 1), workers):
+        groups += [
+            _as_group(judgement, [items[n].value for n in order]) for order, judgement in done
+        ]
+    return groups
+
+
+def _spans(clusters: list[list[int]], size: int) -> Iterator[tuple[int, int]]:
+    """Runs of consecutive clusters (start, end), about `size` claims a run."""
+    start, held = 0, 0
+    for end, members in enumerate(clusters, 1):
+        held += len(members)
+        if held >= size or end == len(clusters):
+            yield start, end
+            start, held = end, 0
 
 
 def _group_rank(g: LedgerGroup) -> tuple[bool, int, float, int, str]:
@@ -429,21 +513,21 @@ def _item(article_id: str, index: int, claim: Claim, facets: Facets, hint: Hint 
     high = q.upper if q.upper is not None else v
     figures = (low, high) if q.qualifier in ("range", "vague") else (v, v)
     measure, kind, stance, part, day, window, words = facets
-    when = _When(day[0], day[1], day[2], window) if day != (None, None, None) else _UNDATED
+    when, label = _time(*day, window)
     if hint is not None:
         measure = hint.measure or measure
         kind = hint.kind or kind
         stance = hint.stance or stance
         part = hint.part if hint.part is not None else part
         if hint.day is not None:
-            when = _When(hint.day[0], hint.day[1], hint.day[2])
+            when, label = _time(*hint.day, False)
     bounds = _shared_interval(q.qualifier, q.value, q.lower, q.upper)
     source = claim.source
     shown = _fast(
         LedgerValue,
         article_id=article_id,
         claim_index=index,
-        figure=q.text or _figure(q.qualifier, q.value, q.lower, q.upper),
+        figure=q.text or _shared_figure(q.qualifier, q.value, q.lower, q.upper),
         value=q.value,
         lower=q.lower,
         upper=q.upper,
@@ -459,7 +543,7 @@ def _item(article_id: str, index: int, claim: Claim, facets: Facets, hint: Hint 
         kind=kind,
         stance=stance,
         part=part.removeprefix("facility:") if part else None,
-        when=when.label(),
+        when=label,
     )
     return _Item(
         article_id=article_id,
@@ -648,8 +732,14 @@ class _Open:
 
     members: list[int]
     high: float
+    low: float  # the lowest upper end of its figures
     words: set[str]
     articles: set[str]
+
+    def reach(self, tolerance: float) -> float:
+        """The highest figure that may still join: within `tolerance` of the highest, and the
+        cluster never spanning more than MAX_RATIO."""
+        return min(self.high * tolerance, self.low * MAX_RATIO)
 
 
 def _sweep(
@@ -657,6 +747,9 @@ def _sweep(
 ) -> list[list[int]]:
     """Undated claims in order of their figure, each joining an open cluster within reach that
     is of the same article or shares a topic word with it.
+
+    A cluster never spans more than MAX_RATIO: figures 10% apart one after the other (100, 108,
+    117, 127...) would otherwise chain into one cluster of every figure of a large archive.
 
     Open clusters are kept per place word (and one pool for clusters with no place); a claim
     looks at the most recent CANDIDATES of the pools its places can join, and a claim with no
@@ -676,10 +769,10 @@ def _sweep(
             looked.append(recent)
         joined = None
         for pool in looked:
-            while pool and pool[0].high * tolerance < low:  # the oldest are the lowest
+            while pool and pool[0].reach(tolerance) < low:  # the oldest are the lowest
                 pool.popleft()
             for entry in itertools.islice(reversed(pool), CANDIDATES):
-                if entry.high * tolerance < low:
+                if entry.reach(tolerance) < low:
                     continue
                 related = item.article_id in entry.articles or _shares_topic(
                     item.words, entry.words
@@ -690,7 +783,8 @@ def _sweep(
             if joined:
                 break
         if joined is None:
-            joined = _Open([n], item.figures[1], set(item.words), {item.article_id})
+            high = item.figures[1]
+            joined = _Open([n], high, high, set(item.words), {item.article_id})
             clusters.append(joined)
             for k in sorted(item.places) or [""]:
                 pools.setdefault(k, deque()).append(joined)
@@ -698,6 +792,7 @@ def _sweep(
             forest.union(joined.members[0], n)
             joined.members.append(n)
             joined.high = max(joined.high, item.figures[1])
+            joined.low = min(joined.low, item.figures[1])
             joined.words |= item.words
             joined.articles.add(item.article_id)
         recent.append(joined)
@@ -792,7 +887,7 @@ class _FigureIndex:
         claims = [self.items[n] for n in cluster] if vague else []
         scored = []
         for root in self.candidates(loose.figures[len(loose.figures) // 2][0]):
-            if vague and not _related(claims, [self.items[n] for n in self.cores[root].members]):
+            if vague and not _related(claims, _about(self.items, self.cores[root].members)):
                 continue
             if forest.places_agree(root, places):
                 score = _fit(loose, self.cores[root], stock)
@@ -801,13 +896,19 @@ class _FigureIndex:
         return min(scored)[1] if scored else None
 
 
-def _related(claims: list[_Item], others: list[_Item]) -> bool:
+def _related(claims: list[_Item], others: _About) -> bool:
     """Of an article of the others, or sharing a topic word with them."""
-    articles = {m.article_id for m in others}
+    articles, words = others
     if any(m.article_id in articles for m in claims):
         return True
-    words: set[str] = set().union(*(m.words for m in others))
     return any(_shares_topic(m.words, words) for m in claims)
+
+
+_About = tuple[set[str], set[str]]  # a cluster's articles and topic words
+
+
+def _about(items: list[_Item], members: list[int]) -> _About:
+    return {items[n].article_id for n in members}, set().union(*(items[n].words for n in members))
 
 
 def _nearest(figures: tuple[float, float], sorted_figures: list[tuple[float, float]]) -> float:
@@ -864,34 +965,63 @@ def _fit(loose: _Loose, core: _Core, stock: bool) -> float | None:
     return ratio
 
 
-def _attach_parts(items: list[_Item], parts: list[int], wholes: list[int], forest: _Forest) -> None:
+@dataclass(slots=True)
+class _Totals:
+    """The clusters of whole counts of one (measure, kind), as parts look them up.
+
+    Each cluster is known by its first member (its root before any part joins it), so which
+    total a part joins does not depend on the order the blocks of parts are attached in.
+    """
+
+    members: dict[int, list[int]]  # cluster -> its whole counts
+    by_article: dict[str, list[int]]  # article -> the clusters holding its whole counts
+    tops: list[tuple[float, int]]  # (the cluster's highest figure, cluster), sorted
+    top_figures: list[float]
+    about: dict[int, _About]  # cluster -> its articles and topic words, once looked at
+
+    @classmethod
+    def of(cls, items: list[_Item], wholes: list[int], forest: _Forest) -> _Totals:
+        members: dict[int, list[int]] = {}
+        for n in wholes:
+            members.setdefault(forest.find(n), []).append(n)
+        members = {ms[0]: ms for ms in members.values()}
+        by_article: dict[str, list[int]] = {}
+        for root, ms in members.items():
+            for n in ms:
+                by_article.setdefault(items[n].article_id, []).append(root)
+        tops = sorted((max(items[n].figures[1] for n in ms), root) for root, ms in members.items())
+        return cls(members, by_article, tops, [t[0] for t in tops], {})
+
+    def about_cluster(self, cluster: int, items: list[_Item]) -> _About:
+        """Its articles and topic words, worked out once: a total may have thousands of claims."""
+        if cluster not in self.about:
+            self.about[cluster] = _about(items, self.members[cluster])
+        return self.about[cluster]
+
+
+def _attach_parts(items: list[_Item], parts: list[int], totals: _Totals, forest: _Forest) -> None:
     """Each cluster of parts joins its total: the same article's first, else the nearest larger."""
-    if not wholes:
-        return
-    roots: dict[int, list[int]] = {}
-    for n in wholes:
-        roots.setdefault(forest.find(n), []).append(n)
-    by_article: dict[str, list[int]] = {}
-    for root, ms in roots.items():
-        for n in ms:
-            by_article.setdefault(items[n].article_id, []).append(root)
-    tops = sorted((max(items[n].figures[1] for n in ms), root) for root, ms in roots.items())
-    top_figures = [t[0] for t in tops]
     clusters: dict[int, list[int]] = {}
     for n in parts:
         clusters.setdefault(forest.find(n), []).append(n)
     for root in sorted(clusters):
         ms = [items[n] for n in clusters[root]]
+        whens = list(dict.fromkeys(m.when for m in ms))  # the distinct times: few
         high = max(m.figures[1] for m in ms)
-        target = _same_count(ms, high, tops, roots, items)
+        target = _same_count(ms, whens, high, totals, items)
         if target is None:
-            own = sorted({r for m in ms for r in by_article.get(m.article_id, [])})
-            target = next((r for r in own if _part_fits(ms, items[roots[r][0]].when, True)), None)
+            own = sorted({r for m in ms for r in totals.by_article.get(m.article_id, [])})
+            target = next(
+                (r for r in own if _part_fits(whens, items[totals.members[r][0]].when, True)),
+                None,
+            )
         if target is None:
-            start = bisect.bisect_left(top_figures, high)
+            tops = totals.tops
+            start = bisect.bisect_left(totals.top_figures, high)
             nearest = (tops[k][1] for k in range(start, min(start + CANDIDATES, len(tops))))
             target = next(
-                (r for r in nearest if _part_fits(ms, items[roots[r][0]].when, False)), None
+                (r for r in nearest if _part_fits(whens, items[totals.members[r][0]].when, False)),
+                None,
             )
         if target is not None:
             forest.union(target, root)
@@ -899,39 +1029,39 @@ def _attach_parts(items: list[_Item], parts: list[int], wholes: list[int], fores
 
 def _same_count(
     parts: list[_Item],
+    whens: list[_When],
     high: float,
-    tops: list[tuple[float, int]],
-    roots: dict[int, list[int]],
+    totals: _Totals,
     items: list[_Item],
 ) -> int | None:
     """A total within 10% of the part's figure and of the same time (or the part says none):
     the part is that count told with its place ("87 released from Tocorón" is the day's 87,
     not a part of the article's 99), if it is of an article of that count or shares a topic
     word with it. A part dated 2022 never joins an undated total."""
-    undated = all(m.when == _UNDATED for m in parts)
+    undated = whens == [_UNDATED]
+    tops = totals.tops
     low_end = bisect.bisect_left(tops, (high / (1 + CLOSE_FIGURES), -1))
     best: tuple[float, int] | None = None
     for top, r in tops[low_end : low_end + CANDIDATES]:
         if top > high * (1 + CLOSE_FIGURES):
             break
-        when = items[roots[r][0]].when
+        when = items[totals.members[r][0]].when
         if (
-            all(m.when.compatible(when) for m in parts)
-            and (undated or any(_shared_time(m.when, when) for m in parts))
-            and _related(parts, [items[n] for n in roots[r]])
+            all(w.compatible(when) for w in whens)
+            and (undated or any(_shared_time(w, when) for w in whens))
+            and _related(parts, totals.about_cluster(r, items))
         ):
             best = min(best or (abs(top - high), r), (abs(top - high), r))
     return best[1] if best else None
 
 
-def _part_fits(parts: list[_Item], when: _When, same_article: bool) -> bool:
-    """Parts fit a total of a compatible time; from another article, of a time both state.
-
-    Places are not compared: a prison is in its country.
+def _part_fits(whens: list[_When], when: _When, same_article: bool) -> bool:
+    """Parts (of these times) fit a total of a compatible time; from another article, of a time
+    both state. Places are not compared: a prison is in its country.
     """
-    if not same_article and not any(_shared_time(m.when, when) for m in parts):
+    if not same_article and not any(_shared_time(w, when) for w in whens):
         return False
-    return all(m.when.compatible(when) for m in parts)
+    return all(w.compatible(when) for w in whens)
 
 
 def _shared_time(a: _When, b: _When) -> bool:
@@ -944,7 +1074,10 @@ def _shared_time(a: _When, b: _When) -> bool:
 # --- judging a group ---------------------------------------------------------------------------
 
 
-def _pairs(items: list[_Item], indices: list[int]) -> list[ConflictPair]:
+_Pair = tuple[int, int, float, PairKind]  # a conflict before it is listed: a, b, gap, kind
+
+
+def _pairs(items: list[_Item], indices: list[int]) -> list[_Pair]:
     """Pairs among `indices` whose intervals do not overlap.
 
     Up to EXACT_PAIRS values every pair is compared; in larger groups, the pairs between the
@@ -971,22 +1104,48 @@ def _pairs(items: list[_Item], indices: list[int]) -> list[ConflictPair]:
         gap = (upper.interval.low - (lower.interval.high or 0.0)) / max(upper.interval.low, 1)
         sources = lower.stance == "verified" and upper.stance != "verified"
         kind: PairKind = "sources" if sources else "conflict"
-        out.append(_fast(ConflictPair, a=i, b=j, gap=round(gap, 4), kind=kind))
+        out.append((i, j, round(gap, 4), kind))
     return out
 
 
+def _widest(found: list[_Pair]) -> list[_Pair]:
+    """At most LISTED_CONFLICTS of each kind, the widest, in their order: a group with a
+    thousand parts would otherwise list (and summarise) over a hundred thousand pairs."""
+    counts = Counter(kind for *_, kind in found)
+    if max(counts.values(), default=0) <= LISTED_CONFLICTS:
+        return found
+    keep: set[int] = set()
+    for kind in counts:
+        at = [x for x, pair in enumerate(found) if pair[3] == kind]
+        keep.update(heapq.nlargest(LISTED_CONFLICTS, at, key=lambda x: (found[x][2], -x)))
+    return [pair for x, pair in enumerate(found) if x in keep]
+
+
 def _group(items: list[_Item]) -> LedgerGroup:
-    items = sorted(items, key=_part_first)  # items come in key order: the sort is stable
+    """One group of claims, given wholes first, then each part (`_part_first`)."""
+    return _as_group(_judge_group(items), [item.value for item in items])
+
+
+def _as_group(judged: dict[str, Any], values: list[LedgerValue]) -> LedgerGroup:
+    """The group a judgement describes, with its values (typed fields: nothing to validate)."""
+    conflicts = [_fast(ConflictPair, a=a, b=b, gap=gap, kind=k) for a, b, gap, k in judged["pairs"]]
+    given = {**judged, "values": values, "conflicts": conflicts}
+    return _fast(LedgerGroup, **{name: given[name] for name in LedgerGroup.model_fields})
+
+
+def _judge_group(items: list[_Item]) -> dict[str, Any]:
+    """The fields of the group of these claims but its values, conflicts as plain `pairs`: what
+    a worker returns (plain data pickles ~10x faster than pydantic objects)."""
     values = [item.value for item in items]
     whole = [i for i, item in enumerate(items) if item.part is None]
     by_part: dict[str, list[int]] = {}
     for i, item in enumerate(items):
         if item.part is not None:
             by_part.setdefault(item.part, []).append(i)
-    conflicts = _pairs(items, whole)
+    found = _pairs(items, whole)
     by_high = sorted(whole, key=lambda j: math.inf if (h := items[j].interval.high) is None else h)
     for indices in by_part.values():
-        conflicts += _pairs(items, indices)
+        found += _pairs(items, indices)
         highest = sorted(indices, key=lambda i: -items[i].interval.low)[:PAIR_EXTREMES]
         for i in sorted(highest):
             for j in by_high[:PAIR_EXTREMES]:  # the totals with the lowest upper ends
@@ -994,15 +1153,14 @@ def _group(items: list[_Item]) -> LedgerGroup:
                     break
                 part = items[i].interval.low
                 gap = (part - (items[j].interval.high or 0.0)) / max(part, 1)
-                conflicts.append(
-                    _fast(ConflictPair, a=j, b=i, gap=round(gap, 4), kind="part_exceeds_total")
-                )
+                found.append((j, i, round(gap, 4), "part_exceeds_total"))
+    conflicts = _widest(found)
     core = [items[i] for i in whole] or items
     low = max(item.figures[0] for item in core)
     high = min(item.figures[1] for item in core)
     spread = 0.0 if low <= high else (math.inf if high <= 0 else low / high - 1)
     status: Status = (
-        "conflict" if any(c.kind != "sources" for c in conflicts)
+        "conflict" if any(c[3] != "sources" for c in conflicts)
         else "discrepancy" if conflicts
         else "divergent" if spread > DIVERGENCE
         else "compatible"
@@ -1021,19 +1179,18 @@ def _group(items: list[_Item]) -> LedgerGroup:
         anchor = f"as of {anchor}"
     counts = Counter(v.unit for v in values)
     units = sorted(counts, key=lambda u: (-counts[u], u))
-    return LedgerGroup(
-        category=first.measure,
-        label=CATEGORY_LABELS.get(first.measure, units[0]),
-        anchor=anchor,
-        status=status,
-        summary=_summary(values, conflicts, spread),
-        interesting=len(articles) >= 2 or len(distinct) >= 2,
-        spread=round(spread, 4) if math.isfinite(spread) else 1e9,
-        articles=articles,
-        values=values,
-        conflicts=conflicts,
-        kind=first.kind,
-    )
+    return {
+        "category": first.measure,
+        "label": CATEGORY_LABELS.get(first.measure, units[0]),
+        "anchor": anchor,
+        "status": status,
+        "summary": _summary(values, conflicts, spread),
+        "interesting": len(articles) >= 2 or len(distinct) >= 2,
+        "spread": round(spread, 4) if math.isfinite(spread) else 1e9,
+        "articles": articles,
+        "pairs": conflicts,
+        "kind": first.kind,
+    }
 
 
 def _part_first(item: _Item) -> tuple[bool, str]:
@@ -1041,24 +1198,33 @@ def _part_first(item: _Item) -> tuple[bool, str]:
     return item.part is not None, item.part or ""
 
 
-def _summary(values: list[LedgerValue], conflicts: list[ConflictPair], spread: float) -> str:
+def _summary(values: list[LedgerValue], conflicts: list[_Pair], spread: float) -> str:
     """One line for people: which figures clash (sources first, largest gap first)."""
     parts = []
+    texts: dict[int, str] = {}  # id of an Interval -> its text: values share a few intervals
+
+    def text_of(interval: Interval) -> str:
+        if (text := texts.get(id(interval))) is None:
+            text = texts[id(interval)] = str(interval)
+        return text
+
     for kind, lead in (
         ("sources", "the sources disagree: "),
         ("conflict", "cannot all be true: "),
         ("part_exceeds_total", "a part exceeds its total: "),
     ):
         seen: dict[tuple[str, str], str] = {}
-        for c in sorted((c for c in conflicts if c.kind == kind), key=lambda c: -c.gap):
-            a, b = sorted((values[c.a], values[c.b]), key=lambda v: v.interval.low)
-            key = (str(a.interval), str(b.interval))
+        for i, j, gap, _ in sorted((c for c in conflicts if c[3] == kind), key=lambda c: -c[2]):
+            a, b = sorted((values[i], values[j]), key=lambda v: v.interval.low)
+            key = (text_of(a.interval), text_of(b.interval))
+            if key in seen:
+                continue
             if kind == "sources":
                 text = f"{b.stance} {b.figure} ({b.source_name}) vs "
                 text += f"verified {a.figure} ({a.source_name})"
             else:
                 text = f"{a.figure} vs {b.figure}"
-            seen.setdefault(key, f"{text} (gap {c.gap:.0%})")
+            seen[key] = f"{text} (gap {gap:.0%})"
         if seen:
             shown = list(seen.values())
             more = f"; and {len(shown) - 3} more" if len(shown) > 3 else ""
@@ -1109,6 +1275,9 @@ def _figure(qualifier: str, value: float | None, lower: float | None, upper: flo
     if value is None:
         return f"{_num(lower or 0)}–{_num(upper) if upper is not None else '?'}"
     return f"{words[qualifier]} {_num(value)}" if qualifier in words else _num(value)
+
+
+_shared_figure = functools.lru_cache(maxsize=65536)(_figure)  # figures repeat: format each once
 
 
 def _num(x: float) -> str:

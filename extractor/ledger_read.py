@@ -11,17 +11,14 @@ where its pattern costs 5-10 µs.
 from __future__ import annotations
 
 import functools
-import gc
 import itertools
-import multiprocessing
-import os
 import re
-import threading
 import unicodedata
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from typing import NamedTuple, TypeVar
+
+from .forked import cpus, forked_map, may_fork
 
 Day = tuple[int | None, int | None, int | None]  # (year, month, day), each None when not said
 
@@ -559,7 +556,6 @@ def _strip_accents(text: str) -> str:
 _T = TypeVar("_T")
 SERIAL_CLAIMS = 20_000  # read here first: worker processes pay for their start-up on long streams
 BATCH = 2_000  # claims a task
-IN_FLIGHT = 3  # tasks queued per worker: the workers never wait for this process, memory bounded
 
 
 def read_stream(
@@ -567,50 +563,25 @@ def read_stream(
 ) -> Iterator[tuple[_T, Facets]]:
     """Each (tag, claim) of a stream with its facets, in the stream's order.
 
-    The first SERIAL_CLAIMS are read in this process; the rest, if any, by `workers` worker
-    processes (default: one a CPU; 0 or 1 reads everything here), BATCH claims a task, while
-    this process goes on reading the stream. What a worker returns is what `read_claim` returns
-    here: the ledger is the same either way.
+    The first SERIAL_CLAIMS are read in this process; the rest, if any, by `workers` forked
+    worker processes (default: one a CPU; 0 or 1 reads everything here), BATCH claims a task,
+    while this process goes on reading the stream. What a worker returns is what `read_claim`
+    returns here: the ledger is the same either way.
     """
     stream = iter(claims)
     for tag, claim in itertools.islice(stream, SERIAL_CLAIMS):
         yield tag, read_claim(claim)
-    workers = _cpus() if workers is None else workers
-    if workers < 2 or not _may_fork():
+    workers = cpus() if workers is None else workers
+    if workers < 2 or not may_fork():
         for tag, claim in stream:
             yield tag, read_claim(claim)
         return
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=gc.disable) as pool:
-        pending: deque[tuple[Future[list[Facets]], list[_T]]] = deque()
+    tags: deque[list[_T]] = deque()
+
+    def batches() -> Iterator[list[ClaimText]]:
         while batch := list(itertools.islice(stream, BATCH)):
-            task = pool.submit(read_claims, [claim for _, claim in batch])
-            pending.append((task, [tag for tag, _ in batch]))
-            if len(pending) >= workers * IN_FLIGHT:
-                yield from _results(pending.popleft())
-        while pending:
-            yield from _results(pending.popleft())
+            tags.append([tag for tag, _ in batch])
+            yield [claim for _, claim in batch]
 
-
-def _results(done: tuple[Future[list[Facets]], list[_T]]) -> Iterator[tuple[_T, Facets]]:
-    task, tags = done
-    yield from zip(tags, task.result(), strict=True)
-
-
-def _may_fork() -> bool:
-    """Whether worker processes can be forked safely: a fork start method, no other thread (a
-    lock another thread holds would stay held in the child), not a daemon (it may not have
-    children). Forked, not spawned: a spawned worker re-imports the caller's main script, and
-    runs it again if it has no `if __name__ == "__main__"` guard."""
-    return (
-        "fork" in multiprocessing.get_all_start_methods()
-        and threading.active_count() == 1
-        and not multiprocessing.current_process().daemon
-    )
-
-
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+    for facets in forked_map(read_claims, batches(), workers):
+        yield from zip(tags.popleft(), facets, strict=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +25,20 @@ API_KEY = "sk-test-DO-NOT-LEAK-4f9a1c"
 def server() -> Iterator[FakeOpenAI]:
     with FakeOpenAI() as fake:
         yield fake
+
+
+@pytest.fixture
+def may_fork() -> None:
+    """Skip unless worker processes may be forked here: no thread but this one. Threads a test
+    before left ending (a browser's event loop) get a few seconds to end first."""
+    from extractor import forked
+
+    deadline = time.monotonic() + 5
+    while not forked.may_fork() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if not forked.may_fork():
+        names = [t.name for t in threading.enumerate() if t is not threading.main_thread()]
+        pytest.skip(f"workers are forked only from a process with one thread; running: {names}")
 
 
 @pytest.fixture

@@ -621,19 +621,56 @@ def test_a_group_of_a_thousand_figures_lists_its_widest_conflicts_not_half_a_mil
     assert {group.values[widest.a].value, group.values[widest.b].value} == {100.0, 1099.0}
 
 
-def test_read_in_worker_processes_the_ledger_is_the_same(monkeypatch) -> None:
-    from extractor import ledger_read
+@pytest.mark.usefixtures("may_fork")
+def test_read_clustered_and_judged_in_worker_processes_the_ledger_is_the_same(monkeypatch) -> None:
+    from extractor import ledger, ledger_read
 
-    if not ledger_read._may_fork():
-        pytest.skip("worker processes are forked only from a process without other threads")
     records = [
         *load_records(GOLD).values(),
         *load_records(ROOT / "evals" / "ledger" / "articles").values(),
+        *load_records(ROOT / "evals" / "gold-fresh" / "en").values(),
+        *load_records(ROOT / "evals" / "gold-fresh" / "es").values(),
     ]
     here = build_ledger(records, workers=0).model_dump_json()
     monkeypatch.setattr(ledger_read, "SERIAL_CLAIMS", 5)  # the rest in tasks of 7 claims
     monkeypatch.setattr(ledger_read, "BATCH", 7)
+    monkeypatch.setattr(ledger, "FORKED_ITEMS", 1)  # blocks clustered, groups judged in workers
     assert build_ledger(records, workers=2).model_dump_json() == here
+
+
+def test_undated_counts_a_tenth_apart_one_after_another_do_not_chain_beyond_three_times() -> None:
+    """100, 108, 117 ... 1,000: each within 10% of the one before, all about the same protest.
+    One cluster would set 100 against 1,000 as one count; a cluster spans at most 3x."""
+    values = [100.0]
+    while values[-1] < 1000:
+        values.append(round(values[-1] * 1.08))
+    records = [
+        record(f"a{n}", claim(f"Police said {v:.0f} people were arrested after the march.", v,
+                              unit="people arrested", source="police", kind="government"))
+        for n, v in enumerate(values)
+    ]  # fmt: skip
+    groups = build_ledger(records).groups
+    assert len(groups) > 1
+    for group in groups:
+        stated = [v.value for v in group.values if v.value is not None]
+        assert max(stated) <= 3 * min(stated), stated
+
+
+def test_a_group_with_hundreds_of_parts_lists_the_widest_of_its_part_conflicts_only() -> None:
+    total = "On December 25 the authorities released 10 prisoners in the country."
+    part = "On December 25, {} prisoners were released from the {} prison."
+    syllables = ["ba", "ko", "ru", "de", "mi", "sa", "to"]
+    names = [f"{a}{b}{c}".capitalize() for a in syllables for b in syllables for c in syllables]
+    names = names[:200]  # places are told apart by their first six letters
+    parts = [claim(part.format(20 + k, n), 20 + k, time_text="December 25") for k, n in
+             enumerate(names)]  # fmt: skip
+    [group] = build_ledger([record("a", claim(total, 10, time_text="December 25"), *parts)]).groups
+    exceeding = [c for c in group.conflicts if c.kind == "part_exceeds_total"]
+    assert len({v.part for v in group.values if v.part}) == len(names) == 200
+    assert len(exceeding) == 128  # not one for each of the 200 parts
+    listed = sorted(group.values[c.b].value or 0 for c in exceeding)
+    assert listed == [20.0 + k for k in range(200 - 128, 200)]  # the widest: the largest parts
+    assert group.status == "conflict"
 
 
 def _gated_patterns() -> list[tuple[str, re.Pattern[str], re.Pattern[str], bool]]:
