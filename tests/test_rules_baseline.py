@@ -301,6 +301,32 @@ def test_every_quote_is_a_verbatim_span_of_the_article() -> None:
         assert "\n" not in claim.evidence.quote
 
 
+def test_a_counts_statement_is_its_clause_with_the_sentences_attribution() -> None:
+    """One count in a sentence of several clauses: its statement is its clause, a reported one
+    with who reported it; a participle clause after it is left out."""
+    text = (
+        "Mayor Pablo Vera told reporters in Quito that the march had no permit and that "
+        "demonstrators had burned three buses.\n"
+        "Police arrested 40 protesters on Sunday, accusing them of blocking the airport road.\n"
+    )
+    statements = {c.quantity.value: c.statement for c in run(text) if c.quantity}
+    assert statements[3] == "Mayor Pablo Vera told that demonstrators had burned three buses."
+    assert statements[40] == "Police arrested 40 protesters on Sunday."
+    spanish = "La policía detuvo a 25 manifestantes el domingo, alegando que cortaban la ruta.\n"
+    [claim] = [c for c in run(spanish) if c.quantity]
+    assert claim.statement == "La policía detuvo a 25 manifestantes el domingo."
+
+
+def test_a_pronoun_after_the_words_it_attributes_becomes_the_speaker() -> None:
+    text = (
+        "Lucía Gómez, a lawyer for the detainees, told reporters the detentions had no legal "
+        "basis. Fourteen journalists were detained overnight, she said.\n"
+    )
+    [claim] = [c for c in run(text) if c.quantity]
+    assert claim.source.name == "Lucía Gómez"
+    assert claim.statement == "Fourteen journalists were detained overnight, Lucía Gómez said."
+
+
 def test_subject_is_the_actor_or_the_source() -> None:
     claims = by_text(run("The regional government evacuated about 2,400 people, officials said."))
     assert claims["about 2,400"].subject == "regional government"

@@ -93,7 +93,7 @@ _APPOSED_NAME = re.compile(
 )
 _PARTICIPLE_ENDINGS = tuple(union_list("words", "participle_endings"))
 _NAME_GLUE = frozenset({"to", "in", "en", "on", "against", "contra", "sin", "without"})
-_PRONOUNS = frozenset({"he", "she", "it", "they", "él", "ella", "ellos", "ellas"})
+PRONOUNS = frozenset({"he", "she", "it", "they", "él", "ella", "ellos", "ellas"})
 _POINTING = union_words("attribution", "determiners") - {"the", "a", "an"}
 _NAME_PAIR_RE = re.compile(r"(?=\b(?P<first>[A-Z][\w’'.-]+)\s+(?P<last>[A-Z][\w’'-]+)\b)")
 
@@ -203,7 +203,7 @@ def _cue_before(sentence: str, verb_start: int, verb: str, article: ArticleFacts
     if i >= 0 and tokens[i].low == "to":
         return None  # "able to confirm"
     i = _before_acronym(tokens, i)
-    if i >= 1 and tokens[i].low in _PRONOUNS and not tokens[i - 1].is_word:
+    if i >= 1 and tokens[i].low in PRONOUNS and not tokens[i - 1].is_word:
         # '"This is welcome," he said': the speaker named before
         return Cue(name=tokens[i].text, kind="other", start=tokens[i].start, end=tokens[i].end)
     if i >= 0 and tokens[i].low in {"and", "but", "y", "pero"}:
@@ -246,7 +246,7 @@ def _cue_before(sentence: str, verb_start: int, verb: str, article: ArticleFacts
         words.append(token)
         i -= 1
     words.reverse()
-    if not words and not apposition and i == 0 and tokens[0].low in _PRONOUNS:
+    if not words and not apposition and i == 0 and tokens[0].low in PRONOUNS:
         return Cue(name=tokens[0].text, kind="other", start=tokens[0].start, end=tokens[0].end)
     if not words and not apposition and i >= 0 and tokens[i].low in {"and", "but", "y", "pero"}:
         # "Rights groups welcome the move but note …": the sentence's subject says it

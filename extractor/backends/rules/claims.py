@@ -13,11 +13,11 @@ from itertools import pairwise
 from typing import Any
 
 from ...schemas import DraftClaim, Quantity, Quote, Source
-from .attribution import ArticleFacts, Cue, find_source
+from .attribution import PRONOUNS, ArticleFacts, Cue, find_source
 from .clauses import clauses
 from .dates import time_of, weekday_dates, with_dates
 from .disputes import is_disputed
-from .languages import detect, union_words
+from .languages import detect, languages, union_words
 from .lexicon import WS
 from .places import location_of, main_place
 from .quantities import Hit, find_quantities
@@ -107,7 +107,9 @@ def _sentence_claims(
                 continue  # its quantities are claims of their own, below
             claims.append(
                 DraftClaim(
-                    statement=_clause_claim(sentence, spans, index, cue, source.name, subject),
+                    statement=_clause_claim(
+                        sentence, spans, index, cue, source.name, subject, language
+                    ),
                     subject=subject,
                     time_text=flat(time_text) if time_text else None,
                     date=date,
@@ -119,7 +121,16 @@ def _sentence_claims(
             )
     if not hits:
         return claims
-    statements = [_pointed(s, cue, source.name) for s in _statements(sentence, hits, cue)]
+    counted = clauses(sentence, participles=True)  # a count's clause ends at a participle too
+    if len(hits) == 1 and hits[0].start < counted[0][1] and len(counted) > 1:
+        statements = [_clause_claim(sentence, counted, 0, cue, source.name, subject, language)]
+    elif len(hits) == 1 and len(spans) > 1:  # one count in one of several clauses: that clause
+        at = next(k for k, (start, end) in enumerate(spans) if start <= hits[0].start < end)
+        statements = [_clause_claim(sentence, spans, at, cue, source.name, subject, language)]
+    else:
+        statements = [
+            _pointed(s, cue, source.name, sentence) for s in _statements(sentence, hits, cue)
+        ]
     noun = ""
     for hit, statement in zip(hits, statements, strict=True):
         unit, noun = unit_of(sentence, hit, noun)
@@ -207,11 +218,18 @@ def _bare_subject(name: str) -> str:
     return re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I) or name
 
 
-def _pointed(statement: str, cue: Cue | None, name: str) -> str:
-    """ "The group said …" -> "Viasna said …": a pointer at the start becomes who it points to."""
-    if cue is None or cue.start != 0 or name == "the article":
+def _pointed(statement: str, cue: Cue | None, name: str, sentence: str = "") -> str:
+    """ "The group said …" -> "Viasna said …": a pointer at the start becomes who it points to;
+    so does a pronoun after the words it attributes ("… were injured, he said." -> "… were
+    injured, Dragan Petković said.")."""
+    if cue is None or name == "the article":
         return statement
     written = flat(cue.name)
+    if cue.start != 0:
+        tail = WS.sub(" ", sentence[cue.start :]).strip()
+        if written.casefold() in PRONOUNS and tail in statement and statement != tail:
+            return statement.replace(tail, name + tail[len(written) :], 1)
+        return statement
     if statement.startswith(written) and written != name and len(written.split()) <= 3:
         return name + statement[len(written) :]
     return statement
@@ -224,22 +242,49 @@ def _clause_claim(
     cue: Cue | None,
     source: str,
     subject: str,
+    language: str,
 ) -> str:
     """The statement of one clause: the sentence when it is the only one; the first clause with
     its attribution; a later clause with the sentence's subject in front ("… and denied X" ->
-    "Cuban foreign ministry denied X")."""
+    "Cuban foreign ministry denied X"); a reported one with the sentence's attribution as
+    written ("Azma Javed told reporters that A and that two cars burned" -> "Azma Javed told
+    that two cars burned"), else with its source and speech verb ("X said that …")."""
     whole = WS.sub(" ", sentence).strip()
     if len(spans) == 1:
-        return _pointed(whole, cue, source)
+        return _pointed(whole, cue, source, sentence)
     start, end = spans[index]
     text = WS.sub(" ", sentence[start:end]).strip().rstrip(" ,;:")
     if index == 0:
-        text = _pointed(text, cue, source)
+        text = _pointed(text, cue, source, sentence)
         if cue and not (start <= cue.start < end) and source != "the article":
             text = text.rstrip(".!?") + f", according to {source}"
     else:
         actor = subject if subject != "the article" else source
-        if actor != "the article":
-            text = f"{actor} {text}"
+        said = _reported_speech(language, text)
+        frame = _speech_frame(sentence, spans[0], cue) if said else None
+        if frame:
+            text = f"{frame} {text}"
+        elif actor != "the article":
+            text = f"{actor} {said + ' ' if said else ''}{text}"
         text = text[:1].upper() + text[1:]
     return text if text.endswith((".", "!", "?", "”", '"')) else text + "."
+
+
+_NEXT_WORD = re.compile(r"\s+[^\W\d_][\w’'-]*")
+
+
+def _speech_frame(sentence: str, first: tuple[int, int], cue: Cue | None) -> str | None:
+    """The first clause up to the word after its source ("In a statement, it said"), when the
+    source stands in that clause."""
+    if cue is None or not first[0] <= cue.start < first[1]:
+        return None
+    verb = _NEXT_WORD.match(sentence, cue.end)
+    return WS.sub(" ", sentence[first[0] : verb.end()]).strip() if verb else None
+
+
+def _reported_speech(language: str, clause: str) -> str | None:
+    """The language's speech verb ("said") when `clause` opens with a reported-speech word
+    ("that"): the `[clauses]` keys `reported` and `said` of its data file (optional)."""
+    table = languages()[language].data.get("clauses", {})
+    opens = clause.split(" ", 1)[0].casefold()
+    return table.get("said") if opens in table.get("reported", ()) else None
