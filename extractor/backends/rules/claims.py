@@ -17,7 +17,7 @@ from .attribution import PRONOUNS, ArticleFacts, Cue, find_source
 from .clauses import clauses
 from .dates import time_of, weekday_dates, with_dates
 from .disputes import is_disputed
-from .languages import detect, languages, union_words
+from .languages import detect, languages, union_list, union_words
 from .lexicon import WS
 from .places import location_of, main_place
 from .quantities import Hit, find_quantities
@@ -27,7 +27,10 @@ from .subjects import subject_of
 from .tokens import flat
 from .units import translated_unit, unit_of
 
-_CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+[—–]\s+|\s+-\s+|\s+(?:and|but|while|whereas)\s+")
+_CONJUNCTIONS = "|".join(
+    map(re.escape, {*union_list("clauses", "conjunctions"), "while", "whereas"})
+)
+_CLAUSE_BREAK = re.compile(rf"[,;:]\s+|\s+[—–]\s+|\s+-\s+|\s+(?:{_CONJUNCTIONS})\s+")
 _LEADING_CONJUNCTION = re.compile(r"^(?:and|but|while|whereas|with|as)\s+", re.I)
 
 
@@ -129,7 +132,8 @@ def _sentence_claims(
         statements = [_clause_claim(sentence, spans, at, cue, source.name, subject, language)]
     else:
         statements = [
-            _pointed(s, cue, source.name, sentence) for s in _statements(sentence, hits, cue)
+            _pointed(s, cue, source.name, sentence)
+            for s in _statements(sentence, hits, cue, language)
         ]
     noun = ""
     for hit, statement in zip(hits, statements, strict=True):
@@ -159,7 +163,7 @@ def _sentence_claims(
     return claims
 
 
-def _statements(sentence: str, hits: list[Hit], cue: Cue | None) -> list[str]:
+def _statements(sentence: str, hits: list[Hit], cue: Cue | None, language: str) -> list[str]:
     """The sentence for one quantity; for several, the clause of each (so each is distinct)."""
     whole = WS.sub(" ", sentence).strip()
     if len(hits) == 1:
@@ -177,7 +181,7 @@ def _statements(sentence: str, hits: list[Hit], cue: Cue | None) -> list[str]:
             statement = whole
         else:
             clause = sentence[start:cut_start]
-            statement = _clause_statement(clause, cue, start, cut_start)
+            statement = _clause_statement(clause, cue, start, cut_start, language)
             start = cut_end
         if statement in seen:
             statement = f"{whole} ({sentence[hit.start : hit.end]})"
@@ -186,11 +190,11 @@ def _statements(sentence: str, hits: list[Hit], cue: Cue | None) -> list[str]:
     return out
 
 
-def _clause_statement(clause: str, cue: Cue | None, start: int, end: int) -> str:
+def _clause_statement(clause: str, cue: Cue | None, start: int, end: int, language: str) -> str:
     text = _LEADING_CONJUNCTION.sub("", WS.sub(" ", clause).strip()).rstrip(" ,;:—–-")
     text = text[:1].upper() + text[1:]
     if cue and not (start <= cue.start < end):
-        text = text.rstrip(".!?") + f", according to {flat(cue.name)}"
+        text = text.rstrip(".!?") + f", {_according(language)} {flat(cue.name)}"
     return text if text.endswith((".", "!", "?", "”", '"')) else text + "."
 
 
@@ -257,7 +261,7 @@ def _clause_claim(
     if index == 0:
         text = _pointed(text, cue, source, sentence)
         if cue and not (start <= cue.start < end) and source != "the article":
-            text = text.rstrip(".!?") + f", according to {source}"
+            text = text.rstrip(".!?") + f", {_according(language)} {source}"
     else:
         actor = subject if subject != "the article" else source
         said = _reported_speech(language, text)
@@ -280,6 +284,12 @@ def _speech_frame(sentence: str, first: tuple[int, int], cue: Cue | None) -> str
         return None
     verb = _NEXT_WORD.match(sentence, cue.end)
     return WS.sub(" ", sentence[first[0] : verb.end()]).strip() if verb else None
+
+
+def _according(language: str) -> str:
+    """How the language attributes a clause to its source ("according to", "según")."""
+    phrase: str = languages()[language].data.get("clauses", {}).get("according", "according to")
+    return phrase
 
 
 def _reported_speech(language: str, clause: str) -> str | None:
