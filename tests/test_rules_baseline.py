@@ -327,6 +327,18 @@ def test_a_pronoun_after_the_words_it_attributes_becomes_the_speaker() -> None:
     assert claim.statement == "Fourteen journalists were detained overnight, Lucía Gómez said."
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "At least 87 people were freed on Thursday, according to two rights groups.",
+        "Three officials said 87 people were freed on Thursday.",
+        "Unas 87 personas fueron liberadas el jueves, según dos organizaciones humanitarias.",
+    ],
+)
+def test_a_number_in_the_sources_name_counts_no_claim(sentence: str) -> None:
+    assert [c.quantity.value for c in run(sentence) if c.quantity] == [87]
+
+
 def test_subject_is_the_actor_or_the_source() -> None:
     claims = by_text(run("The regional government evacuated about 2,400 people, officials said."))
     assert claims["about 2,400"].subject == "regional government"

@@ -251,11 +251,11 @@ def test_an_acronym_after_an_aside_and_a_leading_pronoun_keep_the_source() -> No
 
 def test_two_counts_joined_by_y_are_two_clauses_attributed_in_spanish() -> None:
     text = (
-        "En la marcha del sábado resultaron heridas 12 personas y unas 300 fueron detenidas, "
-        "según la Defensoría del Pueblo.\n"
+        "En la marcha resultaron heridas 12 personas y unas 300 fueron detenidas, según la "
+        "Defensoría del Pueblo.\n"
     )
     statements = {c.quantity.value: c.statement for c in extract_claims(text) if c.quantity}
     assert statements == {
-        12: "En la marcha del sábado resultaron heridas 12 personas, según la Defensoría del Pueblo.",
+        12: "En la marcha resultaron heridas 12 personas, según la Defensoría del Pueblo.",
         300: "Unas 300 fueron detenidas, según la Defensoría del Pueblo.",
     }
