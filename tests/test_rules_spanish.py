@@ -184,6 +184,7 @@ def _counts(text: str) -> list[tuple[str, float | None, float | None]]:
         "La próxima marcha está convocada para el miércoles 19, a las 17, y reunirá a 40 personas.",
         "Los 40 detenidos salieron a las 4 de la madrugada del penal.",
         "Entre los 40 encarcelados hay estudiantes de entre 19 y 24 años, según sus familias.",
+        "The 40 detainees, aged between 18 and 26, were freed on Friday, their lawyers said.",
     ],
 )
 def test_datelines_weekday_days_clock_times_and_age_ranges_are_not_counts(sentence: str) -> None:

@@ -174,8 +174,8 @@ def find_quantities(sentence: str, language: str = "en") -> list[Hit]:
         if _looks_like_year(m.group("lo")) and _looks_like_year(m.group("hi")):
             continue
         taken.append((m.start(), m.end()))
-        if _DURATION_RE.match(ahead(sentence, m.end())):
-            continue  # "de entre 19 y 24 años": ages, and neither number is a count
+        if _DURATION_RE.match(ahead(sentence, m.end())) or _after_age_word(sentence, m.start()):
+            continue  # "de entre 19 y 24 años", "aged between 18 and 26": ages, no count
         hits.append(Hit(m.start(), m.end(), "range", None, lower=lo, upper=hi))
     for m in _VAGUE_RES[language].finditer(sentence):
         lower, upper = VAGUE[m.group("vague").lower()]
@@ -296,11 +296,19 @@ def _is_age(before: str, after: str) -> bool:
     return bool(re.search(r"[A-Z][\w’'-]*,\s*$", before)) and after.startswith(",")
 
 
+_AGE_WORDS = frozenset({"aged", "age", "ages"})
+
+
+def _after_age_word(sentence: str, start: int) -> bool:
+    words = sentence[:start].split()
+    return bool(words) and words[-1].lower().strip("(,") in _AGE_WORDS
+
+
 def _is_label(before: str) -> bool:
     words = before.split()
     if not words:
         return False
     previous = words[-1].strip("(\"'“‘")
-    if previous.lower().rstrip(".") in _LABELS | {"aged", "age", "ages"} or previous == "#":
+    if previous.lower().rstrip(".") in _LABELS | _AGE_WORDS or previous == "#":
         return True
     return len(words) > 1 and previous[:1].isupper() and previous[-1:] not in ",;:"
