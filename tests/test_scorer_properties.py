@@ -242,3 +242,30 @@ def test_a_statement_with_another_count_no_longer_matches(
     )
     report = score({"a": _record(pred, text)}, {"a": _record(gold, text)})
     assert all(m["pred"] != index for a in report.articles for m in a.matches)
+
+
+def _matches(pred: str, gold: str) -> bool:
+    from extractor.evaluation.similarity import features, rules_agree
+
+    return rules_agree(features(pred), features(gold))
+
+
+def test_a_word_capitalised_only_because_it_starts_the_sentence_is_no_actor() -> None:
+    """Rule 3 compares names: "Nine", "Among", "La" and "Según" at a statement's start are none,
+    so they never set a faithful statement against a gold one that names the actors."""
+    assert _matches(
+        "Nine students were released on Tuesday.",
+        "A Tbilisi court released nine students on Tuesday.",
+    )
+    assert _matches(
+        "La cifra de detenidos llegó a 40 el martes.",
+        "Foro Penal dijo que la cifra de detenidos llegó a 40 el martes.",
+    )
+    assert _matches(
+        "Según fuentes oficiales, 40 fueron liberados.", "Foro Penal dijo que 40 fueron liberados."
+    )
+    # names still have to agree
+    assert not _matches("Provea said 40 were released.", "Foro Penal said 40 were released.")
+    assert not _matches(
+        "Según la ONG, 40 fueron liberados.", "Foro Penal dijo que 40 fueron liberados."
+    )

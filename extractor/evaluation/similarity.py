@@ -51,14 +51,23 @@ _NUMBER_WORDS = {
     if i >= 2  # "one" is mostly a pronoun ("one of the ..."); zero never a count here
 }
 _CAPITALISED = re.compile(r"\b[A-Z]\w*")  # "Venezuela's" -> "Venezuela"
-NOT_ACTORS = frozenset(
+_FURNITURE = frozenset(
     """a an the in on at it its this that these those there their they he she we our his her
     according after before despite since during some many more most about over nearly almost
     as by for of with while but and or if when what who which where why how is are was were
     be been has have had all any each both other such than then also only just so yet still
     monday tuesday wednesday thursday friday saturday sunday january february march april may
-    june july august september october november december christmas new year""".split()  # noqa: SIM905
-)
+    june july august september october november december christmas new year
+    one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+    sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
+    hundred hundreds thousand thousands dozen dozens several few fewer among others another
+    el la los las lo un una unos unas del al de y o pero en con por para sin sobre entre desde
+    hasta durante tras según ante este esta estos estas ese esa esos esas su sus se que como
+    cuando donde también ya casi más menos muy solo uno dos tres cuatro cinco seis siete ocho
+    nueve diez once doce cientos miles decenas varios varias otros otras lunes martes miércoles
+    jueves viernes sábado domingo enero febrero marzo abril mayo junio julio agosto septiembre
+    octubre noviembre diciembre navidad""".split()  # noqa: SIM905
+)  # sentence furniture: capitalised at a sentence's start, never a name (English and Spanish)
 
 
 def fold(text: str) -> str:
@@ -67,6 +76,9 @@ def fold(text: str) -> str:
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+NOT_ACTORS = _FURNITURE | {fold(w) for w in _FURNITURE}  # "Según" is folded to "segun"
 
 
 class Features(NamedTuple):
