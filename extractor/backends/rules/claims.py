@@ -126,7 +126,7 @@ def _sentence_claims(
             )
     if not hits:
         return claims
-    counted = clauses(sentence, participles=True)  # a count's clause ends at a participle too
+    counted = clauses(sentence, gerunds=True)  # a count's clause ends at a gerund too
     if len(hits) == 1 and hits[0].start < counted[0][1] and len(counted) > 1:
         statements = [_clause_claim(sentence, counted, 0, cue, source.name, subject, language)]
     elif len(hits) == 1 and len(spans) > 1:  # one count in one of several clauses: that clause
@@ -224,7 +224,7 @@ def _bare_subject(name: str) -> str:
     return re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I) or name
 
 
-def _pointed(statement: str, cue: Cue | None, name: str, sentence: str = "") -> str:
+def _pointed(statement: str, cue: Cue | None, name: str, sentence: str) -> str:
     """ "The group said …" -> "Viasna said …": a pointer at the start becomes who it points to;
     so does a pronoun after the words it attributes ("… were injured, he said." -> "… were
     injured, Dragan Petković said.")."""

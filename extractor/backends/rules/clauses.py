@@ -15,20 +15,20 @@ _CONJUNCTIONS = "|".join(map(re.escape, union_list("clauses", "conjunctions")))
 _VERBS = "|".join(sorted(map(re.escape, union_words("clauses", "verbs")), key=len, reverse=True))
 _ENDINGS = "|".join(map(re.escape, union_list("clauses", "verb_endings")))
 _PRONOUNS = "|".join(map(re.escape, union_words("clauses", "pronouns")))
-_PARTICIPLES = "|".join(map(re.escape, union_list("clauses", "participle_endings")))
+_GERUNDS = "|".join(map(re.escape, union_list("clauses", "gerund_endings")))
 _VERB = rf"(?:(?:{_PRONOUNS})\s+)?(?:(?:{_VERBS})\b|\w{{3,}}(?:{_ENDINGS})\b)"
 _COORDINATED = rf",?\s+(?:{_CONJUNCTIONS})\s+(?={_VERB})"
 _CUT = re.compile(_COORDINATED)
 # ", calling the move …", ", including a 71-year-old …": what follows adds to the clause before
-_CUT_OR_PARTICIPLE = re.compile(rf"{_COORDINATED}|,\s+(?=[^\W\d_A-Z]{{3,}}(?:{_PARTICIPLES})\s)")
+_CUT_OR_GERUND = re.compile(rf"{_COORDINATED}|,\s+(?=[^\W\d_A-Z]{{3,}}(?:{_GERUNDS})\s)")
 
 
-def clauses(sentence: str, participles: bool = False) -> list[tuple[int, int]]:
-    """(start, end) of each coordinated clause (and, with `participles`, of each participle
+def clauses(sentence: str, gerunds: bool = False) -> list[tuple[int, int]]:
+    """(start, end) of each coordinated clause (and, with `gerunds`, of each gerund
     clause after a comma); the whole sentence when there is no cut."""
     spans: list[tuple[int, int]] = []
     start = 0
-    for m in (_CUT_OR_PARTICIPLE if participles else _CUT).finditer(sentence):
+    for m in (_CUT_OR_GERUND if gerunds else _CUT).finditer(sentence):
         if len(sentence[start : m.start()].split()) >= 3 and len(sentence[m.end() :].split()) >= 2:
             spans.append((start, m.start()))
             start = m.end()
