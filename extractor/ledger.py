@@ -1121,11 +1121,6 @@ def _widest(found: list[_Pair]) -> list[_Pair]:
     return [pair for x, pair in enumerate(found) if x in keep]
 
 
-def _group(items: list[_Item]) -> LedgerGroup:
-    """One group of claims, given wholes first, then each part (`_part_first`)."""
-    return _as_group(_judge_group(items), [item.value for item in items])
-
-
 def _as_group(judged: dict[str, Any], values: list[LedgerValue]) -> LedgerGroup:
     """The group a judgement describes, with its values (typed fields: nothing to validate)."""
     conflicts = [_fast(ConflictPair, a=a, b=b, gap=gap, kind=k) for a, b, gap, k in judged["pairs"]]
