@@ -229,7 +229,7 @@ def test_submit_again_creates_no_second_batch_even_if_killed_before_saving(tmp_p
 
 def test_an_expired_batch_is_collected_in_part_and_the_rest_is_asked_live(tmp_path):
     source = _inputs(tmp_path, 20)
-    with FakeOpenAI(batch_timing=BatchTiming(per_request=0.02, expire_after=0.15)) as server:
+    with FakeOpenAI(batch_timing=BatchTiming(expire_after_requests=7)) as server:
         env = _env(server, tmp_path)
         _cli(env, "batch", "submit", str(source), "--dir", str(tmp_path / "job"))
         out = _cli(
@@ -244,9 +244,9 @@ def test_an_expired_batch_is_collected_in_part_and_the_rest_is_asked_live(tmp_pa
             "0.05",
         )
         (batch,) = server.batch.batches.values()
-        assert batch.status == "expired" and 0 < batch.completed < 20
-        assert len(server.requests) == 20 - batch.completed
-        assert f"asked live: {20 - batch.completed} articles" in out
+        assert batch.status == "expired" and batch.completed == 7
+        assert len(server.requests) == 13
+        assert "asked live: 13 articles" in out
     assert len(_records(tmp_path / "out.jsonl")) == 20
 
 
@@ -256,7 +256,10 @@ def test_cancel_stops_the_batch_and_collect_keeps_what_finished(tmp_path):
         env = _env(server, tmp_path)
         job = str(tmp_path / "job")
         _cli(env, "batch", "submit", str(source), "--dir", job)
-        time.sleep(0.2)
+        (running,) = server.batch.batches.values()
+        deadline = time.monotonic() + 10
+        while running.completed < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)  # cancel once a part is done, however busy the machine is
         assert "cancel" in _cli(env, "batch", "cancel", job)
         _wait(server)
         assert "cancelled" in _cli(env, "batch", "status", job)

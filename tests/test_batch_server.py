@@ -114,7 +114,7 @@ def test_an_invalid_input_file_fails_the_batch_with_line_errors():
 
 
 def test_an_expired_batch_keeps_what_finished_and_reports_the_rest_as_expired():
-    timing = BatchTiming(per_request=0.02, expire_after=0.2)
+    timing = BatchTiming(expire_after_requests=11)
     with FakeOpenAI(batch_timing=timing) as server:
         client = _client(server)
         lines = [_line(f"r{i}", t) for i, t in enumerate(ARTICLES)]
@@ -126,9 +126,24 @@ def test_an_expired_batch_keeps_what_finished_and_reports_the_rest_as_expired():
         done = _wait(client, batch.id)
         outputs, errors = _jsonl(client, done.output_file_id), _jsonl(client, done.error_file_id)
     assert done.status == "expired" and done.expired_at is not None
-    assert 0 < len(outputs) < 30
-    assert {e["error"]["code"] for e in errors} == {"batch_expired"}
+    assert len(outputs) == 11
+    assert {e["error"]["code"] for e in errors} == {"batch_expired"} and len(errors) == 19
     assert sorted(o["custom_id"] for o in outputs + errors) == sorted(x["custom_id"] for x in lines)
+
+
+def test_a_batch_past_its_time_limit_expires_by_the_clock():
+    with FakeOpenAI(batch_timing=BatchTiming(validating=0.05, expire_after=0.01)) as server:
+        client = _client(server)
+        lines = [_line(f"r{i}", t) for i, t in enumerate(ARTICLES[:5])]
+        batch = client.batches.create(
+            input_file_id=_upload(client, lines),
+            endpoint="/v1/chat/completions",
+            completion_window="24h",
+        )
+        done = _wait(client, batch.id)
+        errors = _jsonl(client, done.error_file_id)
+    assert done.status == "expired" and done.request_counts.completed == 0
+    assert [e["error"]["code"] for e in errors] == ["batch_expired"] * 5
 
 
 def test_cancel_moves_through_cancelling_to_cancelled_with_partial_output():

@@ -5,7 +5,8 @@ POST /v1/batches (completion_window "24h"), GET /v1/batches (list), GET /v1/batc
 POST /v1/batches/{id}/cancel.
 
 A batch walks validating -> in_progress -> finalizing -> completed on the server's event loop, or
-ends failed (an input that does not validate), expired (not done within `expire_after` seconds:
+ends failed (an input that does not validate), expired (not done within `expire_after` seconds,
+or after `expire_after_requests` answers:
 the finished part is kept, the rest goes to the error file as `batch_expired`) or cancelling ->
 cancelled (the same, as `batch_cancelled`). Each batched chat request is answered by the server's
 responder exactly as a live request would be (same `Reply`, same completion body); a reply that is
@@ -43,6 +44,9 @@ class BatchTiming:
     per_request: float = 0.0
     finalizing: float = 0.0
     expire_after: float | None = None  # None: never expires
+    # Expire once this many requests were answered, whatever the clock says: a test that needs a
+    # part to finish and a part to expire cannot depend on how busy the machine is.
+    expire_after_requests: int | None = None
     shuffle_seed: int = 0
 
 
@@ -265,7 +269,7 @@ class BatchAPI:
         for n, line in enumerate(lines):
             if batch.cancel_requested:
                 ending = "cancelled"
-            elif _past(started, timing.expire_after):
+            elif _past(started, timing.expire_after) or n == timing.expire_after_requests:
                 ending = "expired"
             if ending != "completed":
                 for rest in lines[n:]:
