@@ -327,6 +327,25 @@ def test_a_pronoun_after_the_words_it_attributes_becomes_the_speaker() -> None:
     assert claim.statement == "Fourteen journalists were detained overnight, Lucía Gómez said."
 
 
+def test_a_later_count_is_attributed_to_the_name_its_pointer_resolves_to() -> None:
+    """ "The group", "la ONG" (not "Congreso", which holds the letters "ong")."""
+    text = (
+        "Foro Penal said the releases were too slow. "
+        "The group said at least 863 people remained jailed on Friday, among them 71 women "
+        "and 40 teenagers.\n"
+    )
+    statements = {c.quantity.value: c.statement for c in run(text) if c.quantity}
+    assert statements[71] == "Among them 71 women, according to Foro Penal."
+    spanish = (
+        "Foro Penal dijo que las excarcelaciones son lentas. "
+        "El Congreso dijo que estudiará el caso. "
+        "La ONG dijo que al menos 863 personas seguían presas el viernes, entre ellas 71 mujeres "
+        "y 40 adolescentes.\n"
+    )
+    statements = {c.quantity.value: c.statement for c in run(spanish) if c.quantity}
+    assert statements[40] == "40 adolescentes, según Foro Penal."
+
+
 @pytest.mark.parametrize(
     "sentence",
     [

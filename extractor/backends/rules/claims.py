@@ -135,7 +135,7 @@ def _sentence_claims(
     else:
         statements = [
             _pointed(s, cue, source.name, sentence)
-            for s in _statements(sentence, hits, cue, language)
+            for s in _statements(sentence, hits, cue, source.name, language)
         ]
     noun = ""
     for hit, statement in zip(hits, statements, strict=True):
@@ -165,8 +165,11 @@ def _sentence_claims(
     return claims
 
 
-def _statements(sentence: str, hits: list[Hit], cue: Cue | None, language: str) -> list[str]:
-    """The sentence for one quantity; for several, the clause of each (so each is distinct)."""
+def _statements(
+    sentence: str, hits: list[Hit], cue: Cue | None, source: str, language: str
+) -> list[str]:
+    """The sentence for one quantity; for several, the clause of each (so each is distinct);
+    a clause without the attribution gets `source`, the name the cue resolves to."""
     whole = WS.sub(" ", sentence).strip()
     if len(hits) == 1:
         return [whole]
@@ -183,7 +186,7 @@ def _statements(sentence: str, hits: list[Hit], cue: Cue | None, language: str) 
             statement = whole
         else:
             clause = sentence[start:cut_start]
-            statement = _clause_statement(clause, cue, start, cut_start, language)
+            statement = _clause_statement(clause, cue, source, start, cut_start, language)
             start = cut_end
         if statement in seen:
             statement = f"{whole} ({sentence[hit.start : hit.end]})"
@@ -192,11 +195,13 @@ def _statements(sentence: str, hits: list[Hit], cue: Cue | None, language: str) 
     return out
 
 
-def _clause_statement(clause: str, cue: Cue | None, start: int, end: int, language: str) -> str:
+def _clause_statement(
+    clause: str, cue: Cue | None, source: str, start: int, end: int, language: str
+) -> str:
     text = _LEADING_CONJUNCTION.sub("", WS.sub(" ", clause).strip()).rstrip(" ,;:—–-")
     text = text[:1].upper() + text[1:]
-    if cue and not (start <= cue.start < end):
-        text = text.rstrip(".!?") + f", {_according(language)} {flat(cue.name)}"
+    if cue and not (start <= cue.start < end) and source != "the article":
+        text = text.rstrip(".!?") + f", {_according(language)} {source}"
     return text if text.endswith((".", "!", "?", "”", '"')) else text + "."
 
 

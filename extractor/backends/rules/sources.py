@@ -148,10 +148,12 @@ class SourceNames:
             return None
         words = bare.lower().split()
         pronoun = bare.lower() in _PRONOUN_KINDS
+        # "the NGO", "la ONG" point back; "the Red Cross", "la Fiscalía" are names
+        pointer_acronym = bare.isupper() and bare.lower() in ANAPHORA
         if (
             not words
             or len(words) > 2
-            or (not pronoun and any(w[:1].isupper() for w in bare.split()))
+            or (not pronoun and not pointer_acronym and any(w[:1].isupper() for w in bare.split()))
         ):
             return None
         head = words[0]
@@ -162,7 +164,7 @@ class SourceNames:
                     return known, known_kind
             return None
         for known, known_kind in reversed(self.named):
-            if head[:5] in known.lower():
+            if any(word.startswith(head[:5]) for word in known.lower().split()):
                 return known, known_kind  # "the court" -> "Supreme Court"; fiscal -> Fiscalía
         wanted = ANAPHORA.get(head)
         if wanted:
