@@ -201,7 +201,7 @@ def _clause_statement(
     text = _LEADING_CONJUNCTION.sub("", WS.sub(" ", clause).strip()).rstrip(" ,;:—–-")
     text = text[:1].upper() + text[1:]
     if cue and not (start <= cue.start < end) and source != "the article":
-        text = text.rstrip(".!?") + f", {_according(language)} {source}"
+        text = text.rstrip(".!?") + _attribution(language, cue, source)
     return text if text.endswith((".", "!", "?", "”", '"')) else text + "."
 
 
@@ -268,7 +268,7 @@ def _clause_claim(
     if index == 0:
         text = _pointed(text, cue, source, sentence)
         if cue and not (start <= cue.start < end) and source != "the article":
-            text = text.rstrip(".!?") + f", {_according(language)} {source}"
+            text = text.rstrip(".!?") + _attribution(language, cue, source)
     else:
         actor = subject if subject != "the article" else source
         said = _reported_speech(language, text)
@@ -293,10 +293,14 @@ def _speech_frame(sentence: str, first: tuple[int, int], cue: Cue | None) -> str
     return WS.sub(" ", sentence[first[0] : verb.end()]).strip() if verb else None
 
 
-def _according(language: str) -> str:
-    """How the language attributes a clause to its source ("according to", "según")."""
-    phrase: str = languages()[language].data.get("clauses", {}).get("according", "according to")
-    return phrase
+def _attribution(language: str, cue: Cue, source: str) -> str:
+    """ ", according to Foro Penal" for a clause the sentence's source asserts: in the language's
+    words ("según"), naming the source as written when it is the resolved name ("la Defensoría
+    del Pueblo"), else by the name it resolves to ("The group" -> "Foro Penal")."""
+    phrase = languages()[language].data.get("clauses", {}).get("according", "according to")
+    written = flat(cue.name)
+    name = written if written.casefold().endswith(source.casefold()) else source
+    return f", {phrase} {name}"
 
 
 def _reported_speech(language: str, clause: str) -> str | None:
