@@ -161,6 +161,31 @@ def test_dates_numbers_glued_units_ranges_money_and_conversions() -> None:
     assert found["40%"].quantity.unit == "percent"  # type: ignore[union-attr]
 
 
+def test_dozens_hundreds_ranges_with_to_and_money_ranges_with_their_conversion() -> None:
+    text = (
+        "Police loaded roughly two dozen young men into trucks on Monday.\n"
+        "Several hundred people gathered outside the court on Tuesday.\n"
+        "The court fined 48 protesters 2,000 to 5,000 lari (about £580 to £1,450) each.\n"
+        "Families pay between $200 and $500 a month for lawyers, the group said.\n"
+        "The death toll rose from 20 to 35 overnight, officials said.\n"
+    )
+    found = {
+        c.quantity.text: c.quantity.model_dump(include={"value", "qualifier", "lower", "upper"})
+        for c in run(text)
+        if c.quantity
+    }
+    none = {"value": None}
+    assert found == {
+        "roughly two dozen": {"value": 24, "qualifier": "about", "lower": None, "upper": None},
+        "Several hundred": {**none, "qualifier": "vague", "lower": 200, "upper": 999},
+        "48": {"value": 48, "qualifier": "exact", "lower": None, "upper": None},
+        "2,000 to 5,000 lari": {**none, "qualifier": "range", "lower": 2000, "upper": 5000},
+        "between $200 and $500": {**none, "qualifier": "range", "lower": 200, "upper": 500},
+        "20": {"value": 20, "qualifier": "exact", "lower": None, "upper": None},
+        "35": {"value": 35, "qualifier": "exact", "lower": None, "upper": None},
+    }
+
+
 def test_number_words_count_only_when_they_head_a_noun() -> None:
     text = (
         "Four aid agencies sent trucks to the valley, officials said.\n"

@@ -69,6 +69,16 @@ def test_spanish_vague_counts_have_bounds(found: dict[str, DraftClaim]) -> None:
     assert found["decenas"].quantity.qualifier == "vague"  # type: ignore[union-attr]
 
 
+def test_spanish_dozens_and_several_hundred() -> None:
+    text = (
+        "La policía detuvo a dos docenas de jóvenes el lunes, según la Defensoría.\n"
+        "Varios cientos de personas marcharon el martes por el centro de la ciudad.\n"
+    )
+    found = {c.quantity.text: c.quantity for c in extract_claims(text) if c.quantity}
+    assert found["dos docenas"].value == 24
+    assert (found["Varios cientos"].lower, found["Varios cientos"].upper) == (200, 999)
+
+
 def test_dates_times_ages_percentages_and_money_are_never_counts_of_people(
     found: dict[str, DraftClaim],
 ) -> None:

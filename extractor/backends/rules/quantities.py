@@ -79,13 +79,20 @@ _VAGUE_RES = {
 
 
 def _range_re(data: dict[str, Any], decimal: str) -> re.Pattern[str]:
-    """ "between 50 and 60", "entre 50 y 60": the language's two range words around two numbers."""
-    words = data["numbers"].get("range")
-    if not words:
+    """ "between 50 and 60", "entre 50 y 60", "between $200 and $500": the language's two range
+    words around two numbers; "2,000 to 5,000" with its `range_joiner` (optional) between two."""
+    numbers = data["numbers"]
+    number = rf"[$€£]?(?:{_number_pattern(decimal)})"
+    forms = []
+    if numbers.get("range"):
+        first, second = map(re.escape, numbers["range"])
+        forms.append(rf"\b{first}\s+(?P<lo>{number})\s+{second}\s+(?P<hi>{number})")
+    if numbers.get("range_joiner"):
+        joiner = re.escape(numbers["range_joiner"])
+        forms.append(rf"(?<![\w.,])(?P<lo2>{number})\s+{joiner}\s+(?P<hi2>{number})")
+    if not forms:
         return re.compile(r"(?!)")  # a language file without range words reads no ranges
-    first, second = map(re.escape, words)
-    number = _number_pattern(decimal)
-    return re.compile(rf"\b{first}\s+(?P<lo>{number})\s+{second}\s+(?P<hi>{number})\b", re.I)
+    return re.compile(rf"(?:{'|'.join(forms)})(?![\w.,]\d)(?!\w)", re.I)
 
 
 def _dates_list(data: dict[str, Any], key: str) -> str:
@@ -144,7 +151,9 @@ _DURATION_RE = re.compile(
 _MONTH_BEFORE_RE = re.compile(rf"\b{MONTH}\s+$")
 _DAY_MONTH = "|".join(map(re.escape, union_list("connectives", "day_month")))
 _MONTH_AFTER_RE = re.compile(rf"^(?:st|nd|rd|th)?\s+(?:(?:{_DAY_MONTH})\s+)?{MONTH}")
-_CONVERSION_GAP = re.compile(r"^\s*\(\s*$")
+_CONVERSION_GAP = re.compile(  # "134km (83 miles)", "5,000 lari (about £1,450)"
+    rf"^\s*\(\s*(?:(?:{'|'.join(sorted(_QUALIFIERS, key=len, reverse=True))})\s+)?$", re.I
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,13 +179,28 @@ def find_quantities(sentence: str, language: str = "en") -> list[Hit]:
     hits: list[Hit] = []
     taken: list[tuple[int, int]] = []
     for m in _RANGE_RES[language].finditer(sentence):
-        lo, hi = _to_float(m.group("lo"), decimal), _to_float(m.group("hi"), decimal)
-        if _looks_like_year(m.group("lo")) and _looks_like_year(m.group("hi")):
+        groups = m.groupdict()
+        joined = groups.get("lo2") is not None  # "2,000 to 5,000"
+        low, high = groups["lo2" if joined else "lo"], groups["hi2" if joined else "hi"]
+        currency = low[0] if low[0] in _CURRENCIES else ""
+        low, high = low.lstrip("$€£"), high.lstrip("$€£")
+        if _looks_like_year(low) and _looks_like_year(high):
             continue
-        taken.append((m.start(), m.end()))
-        if _DURATION_RE.match(ahead(sentence, m.end())) or _after_age_word(sentence, m.start()):
+        if joined and not _range_joined(sentence, m, language):
+            continue  # "rose from 20 to 35": two values, not a range
+        end = m.end()
+        money = _CURRENCY_AFTER_RE.match(ahead(sentence, end))
+        if money:
+            end += money.end()  # "2,000 to 5,000 lari"
+        taken.append((m.start(), end))
+        after = ahead(sentence, end)
+        if _DURATION_RE.match(after) or _after_age_word(sentence, m.start()):
             continue  # "de entre 19 y 24 años", "aged between 18 and 26": ages, no count
-        hits.append(Hit(m.start(), m.end(), "range", None, lower=lo, upper=hi))
+        if _PERCENT_RE.match(after) or _CLOCK_RE.match(after):
+            continue
+        glued = _CURRENCIES[currency] if currency else (money.group("cur").lower() if money else "")
+        lo, hi = _to_float(low, decimal), _to_float(high, decimal)
+        hits.append(Hit(m.start(), end, "range", None, lower=lo, upper=hi, glued=glued))
     for m in _VAGUE_RES[language].finditer(sentence):
         lower, upper = VAGUE[m.group("vague").lower()]
         hits.append(Hit(m.start(), m.end(), "vague", None, lower=lower, upper=upper))
@@ -281,6 +305,15 @@ def _word_hit(sentence: str, m: re.Match[str], language: str = "en") -> Hit | No
     start = qualifier_match.start("qual") if qualifier_match else m.start()
     qualifier = _QUALIFIERS[qualifier_match.group("qual").lower()] if qualifier_match else "exact"
     return Hit(start, end, qualifier, value)
+
+
+def _range_joined(sentence: str, m: re.Match[str], language: str) -> bool:
+    """ "2,000 to 5,000" is a range; "from 20 to 35", "rose 20 to 35" are a change, and a
+    number, day or month right before the first one ("10 to 20 to 30", "June 5 to 9") no range."""
+    before = behind(sentence, m.start()).split()
+    previous = before[-1].casefold().strip("(,") if before else ""
+    not_after = languages()[language].data["numbers"].get("range_not_after", "").split()
+    return previous not in not_after and not _MONTH_BEFORE_RE.search(behind(sentence, m.start()))
 
 
 def _to_float(digits: str, decimal: str = ".") -> float:
