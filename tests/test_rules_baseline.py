@@ -210,6 +210,17 @@ def test_everything_after_a_related_articles_line_is_ignored() -> None:
     assert [c.quantity.value for c in run(text) if c.quantity] == [40]
 
 
+def test_a_clock_time_ends_a_sentence_unless_a_day_follows() -> None:
+    text = (
+        "Several hundred people had gathered by 11 a.m. A few thousand marched later that day.\n"
+        "The vigil began at 6 p.m. Monday outside the court and lasted until midnight.\n"
+    )
+    quotes = [c.evidence.quote for c in run(text)]
+    assert "Several hundred people had gathered by 11 a.m." in quotes
+    assert "A few thousand marched later that day." in quotes
+    assert any(q.startswith("The vigil began at 6 p.m. Monday outside") for q in quotes)
+
+
 def test_a_repeated_sentence_gives_one_claim() -> None:
     sentence = "Officials said at least 87 people were evacuated."
     assert len(run(f"{sentence}\n{sentence}\n")) == 1

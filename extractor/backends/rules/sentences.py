@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from .languages import union_list
-from .lexicon import INITIALISM, WS, word_set
+from .lexicon import INITIALISM, MONTH, WEEKDAYS, WS, word_set
 
 _ABBREVIATIONS = word_set(
     "mr mrs ms dr prof gen sen rep gov lt col capt sgt st mt jr sr inc corp ltd co vs no nos "
@@ -175,4 +175,10 @@ def _is_abbreviation(line: str, dot: int) -> bool:
     if not m:
         return False
     word = m.group().lstrip("(\"'“‘")
+    if word.lower() in _CLOCK_MARKS:  # "from 11 a.m. A few hours later": ends, unless a day
+        return bool(_DAY_AFTER.match(line, dot + 1))  # or month follows ("6 p.m. Monday")
     return word.lower() in _ABBREVIATIONS or bool(INITIALISM.fullmatch(word))
+
+
+_CLOCK_MARKS = frozenset({"a.m", "p.m"})
+_DAY_AFTER = re.compile(rf"\s+(?:{WEEKDAYS}|{MONTH})\b")
