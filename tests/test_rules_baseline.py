@@ -382,6 +382,17 @@ def test_a_later_count_is_attributed_to_the_name_its_pointer_resolves_to() -> No
     assert statements[40] == "40 adolescentes, según Foro Penal."
 
 
+def test_an_acronym_the_article_defines_is_written_out_in_every_statement() -> None:
+    text = (
+        "The Andes Detention Monitor (ADM) published its count on Friday.\n"
+        "ADM said 142 releases had been confirmed by name, and ADM's lawyers visited 12 prisons.\n"
+    )
+    statements = [c.statement for c in run(text)]
+    assert statements[0] == "The Andes Detention Monitor (ADM) published its count on Friday."
+    assert all("ADM" not in s for s in statements[1:])
+    assert "Andes Detention Monitor said 142 releases had been confirmed by name." in statements
+
+
 @pytest.mark.parametrize(
     "sentence",
     [

@@ -72,8 +72,9 @@ def extract_claims(text: str) -> list[DraftClaim]:
                 kept[key] = (previous[0], claim)
     pinned = weekday_dates(text)
     claims = [claim for _, claim in sorted(kept.values(), key=lambda pair: pair[0])]
-    if pinned:
-        for claim in claims:
+    for claim in claims:
+        claim.statement = names.spelled_out(claim.statement)
+        if pinned:
             claim.statement = with_dates(claim.statement, pinned)
     return claims
 

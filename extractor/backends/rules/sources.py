@@ -116,6 +116,15 @@ class SourceNames:
             self.named.append((name, kind))
         return name, kind
 
+    def spelled_out(self, statement: str) -> str:
+        """The article's acronyms written out, as a reader coming to the statement alone needs
+        them ("ADM found …" -> "Andes Detention Monitor found …"); the definition
+        "Andes Detention Monitor (ADM)" stays as written."""
+        for short, long in self.acronyms.items():
+            if short in statement:
+                statement = re.sub(rf"(?<![(\w]){short}(?![)\w])", long, statement)
+        return statement
+
     def _person(self, name: str) -> str | None:
         """A person's name without titles, and in full when the article gives it in full
         ("US President Donald Trump", "Trump" -> "Donald Trump")."""
