@@ -386,11 +386,13 @@ def test_an_acronym_the_article_defines_is_written_out_in_every_statement() -> N
     text = (
         "The Andes Detention Monitor (ADM) published its count on Friday.\n"
         "ADM said 142 releases had been confirmed by name, and ADM's lawyers visited 12 prisons.\n"
+        "In its report, ADM found that most of those released had signed documents.\n"
     )
     statements = [c.statement for c in run(text)]
     assert statements[0] == "The Andes Detention Monitor (ADM) published its count on Friday."
     assert all("ADM" not in s for s in statements[1:])
     assert "Andes Detention Monitor said 142 releases had been confirmed by name." in statements
+    assert statements[-1].startswith("In its report, Andes Detention Monitor found")
 
 
 @pytest.mark.parametrize(
