@@ -269,3 +269,29 @@ def test_a_word_capitalised_only_because_it_starts_the_sentence_is_no_actor() ->
     assert not _matches(
         "Según la ONG, 40 fueron liberados.", "Foro Penal dijo que 40 fueron liberados."
     )
+
+
+def _claim(statement: str, text: str, value: int) -> Claim:
+    return Claim.model_validate(
+        {
+            "statement": statement,
+            "subject": "coalition",
+            "quantity": {"value": value, "qualifier": "exact", "unit": "people"},
+            "source": {"name": "the article"},
+            "evidence": {"quote": text, "start": 0, "end": len(text)},
+        }
+    )
+
+
+def test_two_counts_of_one_sentence_are_matched_to_the_gold_claims_of_the_same_counts() -> None:
+    """Both predictions state the whole sentence, the gold claims read almost alike: the text
+    alone would pair them crosswise (by 0.002), the counts settle it."""
+    text = "The coalition of 11 groups says at least 340 people were detained."
+    gold = [
+        _claim("The coalition of 11 groups says at least 340 people were detained", text, 340),
+        _claim("The coalition of 11 groups said at least 340 people were detained.", text, 11),
+    ]
+    pred = [_claim(text, text, 11), _claim(text + " (at least 340)", text, 340)]
+    metrics = _metrics(pred, gold, text)
+    assert metrics["micro.f1"] == 1.0
+    assert metrics["quantity.f1"] == 1.0

@@ -18,7 +18,7 @@ from ..grounding import NormalizedText, align
 from ..schemas import ArticleResult, Claim
 from .decontext import context_kept, unresolved
 from .report import PRF, ArticleScore, Counts, EvalReport, FieldScore, JudgeInfo, Match
-from .similarity import PairScores, Span, pair_scores, quantity_key, spans
+from .similarity import QUANTITY_TIE_BREAK, PairScores, Span, pair_scores, quantity_key, spans
 from .sources import DEFAULT, SourceNames, normalize_name
 
 FIELDS = ("value", "qualifier", "unit", "source", "date", "location", "disputed")
@@ -79,10 +79,12 @@ def match_pairs(
     allowed = scores.allowed if judge_pairs is None else judge_pairs
     if not allowed.any():
         return [], scores, allowed
-    weight = np.where(allowed, scores.weight, 0.0)
+    keys = [quantity_key(g) for g in golds]
+    agree = np.array([[quantity_key(p) == key for key in keys] for p in preds])
+    weight = np.where(allowed, scores.weight + QUANTITY_TIE_BREAK * agree, 0.0)
     rows, cols = linear_sum_assignment(weight, maximize=True)
     pairs = [
-        (int(i), int(j), round(float(weight[i, j]), 4))
+        (int(i), int(j), round(float(scores.weight[i, j]), 4))
         for i, j in zip(rows, cols, strict=True)
         if allowed[i, j]
     ]

@@ -16,8 +16,11 @@ all of these hold:
    quote that spans the whole article overlaps every gold span but by little).
 
 Among the pairs allowed, the matcher takes the one-to-one assignment that maximises
-WEIGHT_TEXT * text + (1 - WEIGHT_TEXT) * evidence. Metadata (quantity, source, date, ...) plays
-no part in matching: it is scored separately, over all gold claims.
+WEIGHT_TEXT * text + (1 - WEIGHT_TEXT) * evidence, plus QUANTITY_TIE_BREAK when the two
+quantities are equal (or both absent). That small term only settles near-ties: two counts of
+one sentence whose statements read almost alike go to the gold claims of the same counts, not
+crosswise. Which pairs may match never depends on metadata (quantity, source, date, ...); the
+fields are scored separately, over all gold claims.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from ..schemas import Claim
 TEXT_MIN = 0.60
 EVIDENCE_MIN = 0.10
 WEIGHT_TEXT = 0.7
+QUANTITY_TIE_BREAK = 0.02  # a text similarity 0.03 apart still decides
 
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\w])")
 _NUMBER_WORDS = {
