@@ -244,6 +244,7 @@ def test_the_ministry_and_the_body_resolve_to_the_actor_named_before() -> None:
             "Comisión por la Memoria",
         ),
         ("The Lawyers Guild has since verified 45 of the releases.", "The Lawyers Guild"),
+        ("El SAME confirmó que atendió a 12 personas cerca del Congreso.", "SAME"),
     ],
 )
 def test_counting_verbs_and_words_between_a_source_and_its_verb(sentence: str, source: str) -> None:

@@ -239,8 +239,8 @@ def _cue_before(sentence: str, verb_start: int, verb: str, article: ArticleFacts
             # "Official figures cited in reports say": the figures say it, the reports carry it
             words, i = [], i - 2
             continue
-        if not token.is_word or token.low in _NP_BREAK:
-            break
+        if not token.is_word or (token.low in _NP_BREAK and not _is_acronym(token.text)):
+            break  # "El SAME confirmó": an acronym is a name, whatever word it spells
         if len(token.low) > 4 and token.low.endswith(_PARTICIPLE_ENDINGS) and token.text.islower():
             break
         words.append(token)
@@ -254,6 +254,10 @@ def _cue_before(sentence: str, verb_start: int, verb: str, article: ArticleFacts
     while words and words[0].low in _NP_LEADING_JUNK:
         words.pop(0)
     return _make_cue(sentence, words, words[0].start if words else 0, verb, article, apposition)
+
+
+def _is_acronym(word: str) -> bool:
+    return len(word) >= 2 and word.isupper() and word.isalpha()
 
 
 def _before_acronym(tokens: list[Token], i: int) -> int:
