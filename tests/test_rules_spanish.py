@@ -251,6 +251,22 @@ def test_counting_verbs_and_words_between_a_source_and_its_verb(sentence: str, s
     assert [c.source.name for c in extract_claims(sentence) if c.quantity] == [source]
 
 
+def test_a_report_or_office_of_a_source_is_that_source() -> None:
+    spanish = (
+        "Foro Penal dijo que las excarcelaciones son lentas.\n"
+        "Según el último balance de la organización, en el país quedan 811 presos políticos.\n"
+        "En Lara había 74 presos políticos, de acuerdo con su coordinación regional.\n"
+    )
+    english = (
+        "Foro Penal said the releases were slow.\n"
+        "According to the group's latest tally, 811 people remain jailed.\n"
+        "According to its data, 700 were detained in July.\n"
+    )
+    for text in (spanish, english):
+        sources = [c.source.name for c in extract_claims(text) if c.quantity]
+        assert sources == ["Foro Penal", "Foro Penal"], text
+
+
 def test_an_acronym_after_an_aside_and_a_leading_pronoun_keep_the_source() -> None:
     text = (
         "The Law Society of Kenya (LSK), however, says that at least 200 detainees face charges.\n"

@@ -55,6 +55,32 @@ def _initials_fit(short: str, long: str) -> bool:
     return short.upper() in initials.upper() or initials.upper().startswith(short[:2].upper())
 
 
+_REPORT_NOUNS = "|".join(sorted(union_words("attribution", "report_nouns"), key=len, reverse=True))
+_POSSESSIVES = "|".join(union_words("attribution", "possessives"))
+_OWNED = re.compile(  # "el último balance de la organización", "the latest count of the group"
+    rf"^(?:\w+\s+){{0,2}}(?:{_REPORT_NOUNS})(?:\s+[^\W\d_]+)?\s+(?:of|de|del)\s+(?P<owner>.+)$",
+    re.I,
+)
+_OWNER_POSSESSIVE = re.compile(  # "the group's latest tally", "the NGO's data"
+    rf"^(?P<owner>.+?)[’']s\s+(?:[^\W\d_]+\s+)?(?:{_REPORT_NOUNS})$", re.I
+)
+_POSSESSED = re.compile(  # "su coordinación regional", "its data", "sus datos"
+    rf"^(?:{_POSSESSIVES})\s+(?:[^\W\d_]+\s+)?(?:{_REPORT_NOUNS})(?:\s+[^\W\d_]+)?$", re.I
+)
+
+
+def _owner(name: str) -> str | None:
+    """Who owns the report or office a source names: the pointer or name after "de"/"of" or
+    before "'s"; "it" for a possessive ("su", "its")."""
+    if not _REPORT_NOUNS:
+        return None
+    stripped = name.strip()
+    owned = _OWNED.match(stripped) or _OWNER_POSSESSIVE.match(stripped)
+    if owned:
+        return owned.group("owner")
+    return "it" if _POSSESSIVES and _POSSESSED.match(stripped) else None
+
+
 def _titled(name: str) -> bool:
     """ "President Ana Ruiz", "el presidente Nayib Bukele": a title, then a capitalised name."""
     words = name.split()
@@ -86,6 +112,9 @@ class SourceNames:
         }
 
     def canonical(self, name: str, kind: str) -> tuple[str, str]:
+        owner = _owner(name)
+        if owner:  # "el último balance de la organización": the organisation says it
+            return self.canonical(owner, kind)
         resolved = self._resolve_pointer(name, kind)
         if resolved:
             return resolved
