@@ -30,6 +30,11 @@ SAME = [
     ("Mothers’ Committee for the Defense of Truth", "Committee of Mothers in Defense of the Truth"),
     ("Nicolás Maduro", "Nicolas Maduro"),
     ("Venezuelan authorities", "Venezuelan government"),  # alias
+    ("Ministerio para el Servicio Penitenciario", "Ministry of Penitentiary Service"),  # alias
+    (
+        "Comité por la Libertad de los Presos Políticos",
+        "Committee for the Freedom of Political Prisoners",
+    ),
     ("The article", "the article"),
 ]
 DIFFERENT = [
