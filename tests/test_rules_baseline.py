@@ -353,6 +353,16 @@ def test_a_counts_statement_is_its_clause_with_the_sentences_attribution() -> No
     assert claim.statement == "La policía detuvo a 25 manifestantes el domingo."
 
 
+def test_he_is_the_spokesman_last_named_though_he_speaks_for_a_ministry() -> None:
+    text = (
+        '"Many were picked up walking home," said Faith Achieng, a lawyer for the network.\n'
+        "Interior ministry spokesman Daniel Kiprono told reporters that 212 people were arrested. "
+        "He said 31 police officers were injured.\n"
+    )
+    sources = {c.quantity.value: c.source.name for c in run(text) if c.quantity}
+    assert sources == {212: "Daniel Kiprono", 31: "Daniel Kiprono"}
+
+
 def test_a_pronoun_after_the_words_it_attributes_becomes_the_speaker() -> None:
     text = (
         "Lucía Gómez, a lawyer for the detainees, told reporters the detentions had no legal "

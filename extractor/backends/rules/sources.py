@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .languages import union_words
-from .lexicon import ACCORDING_TO, ANAPHORA, FUNCTION
+from .lexicon import ACCORDING_TO, ACTOR_WORDS, ANAPHORA, FUNCTION
 
 # a pronoun points back to the last source of these kinds
 _PRONOUN_KINDS = {
@@ -79,6 +79,15 @@ def _owner(name: str) -> str | None:
     if owned:
         return owned.group("owner")
     return "it" if _POSSESSIVES and _POSSESSED.match(stripped) else None
+
+
+def _personal_name(name: str) -> bool:
+    """ "Daniel Kiprono", "María Corina Machado": two to four capitalised words, none an
+    organisation's word or an acronym."""
+    words = name.split()
+    return 2 <= len(words) <= 4 and all(
+        w[:1].isupper() and not w.isupper() and w.casefold() not in ACTOR_WORDS for w in words
+    )
 
 
 def _titled(name: str) -> bool:
@@ -198,7 +207,9 @@ class SourceNames:
         if head in _PRONOUN_KINDS:
             wanted_kinds = _PRONOUN_KINDS[head]
             for known, known_kind in reversed(self.named):
-                if known_kind in wanted_kinds:
+                # a spokesman speaks for the ministry, but "he" is still the spokesman
+                person = "person" in wanted_kinds and _personal_name(known)
+                if known_kind in wanted_kinds or person:
                     return known, known_kind
             return None
         for known, known_kind in reversed(self.named):
