@@ -476,8 +476,9 @@ def test_ages_labels_and_clock_times_are_not_counts() -> None:
     text = (
         "Jane Roe, 54, said the ferry left at 10:30 on Route 9 with 40 passengers aboard.\n"
         "Flight 370 carried 239 people.\n"
+        "Police held 340 people on Tuesday, 46 of them under the age of 18.\n"
     )
-    assert sorted(c.quantity.value for c in run(text) if c.quantity) == [40, 239]
+    assert sorted(c.quantity.value for c in run(text) if c.quantity) == [40, 46, 239, 340]
 
 
 def test_windows_line_endings_keep_quotes_verbatim() -> None:

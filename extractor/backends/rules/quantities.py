@@ -273,8 +273,8 @@ def _number_hit(sentence: str, m: re.Match[str], language: str = "en") -> Hit | 
     if qualifier_match is None:
         if _looks_like_year(digits) and not glued:
             return None
-        if _is_label(before) or _is_age(before, after):
-            return None  # "Article 5", "Flight 370", "aged 18", "Jane Doe, 54,"
+        if _is_label(before) or _is_age(before, after) or _after_age_word(sentence, m.start()):
+            return None  # "Article 5", "Flight 370", "aged 18", "Jane Doe, 54,", "age of 18"
     start = qualifier_match.start("qual") if qualifier_match else m.start()
     qualifier = _QUALIFIERS[qualifier_match.group("qual").lower()] if qualifier_match else "exact"
     if qualifier in ("less_than", "more_than") and value <= 21 and not re.match(r"^\s+\w", after):
@@ -329,11 +329,13 @@ def _is_age(before: str, after: str) -> bool:
     return bool(re.search(r"[A-Z][\w’'-]*,\s*$", before)) and after.startswith(",")
 
 
-_AGE_WORDS = frozenset({"aged", "age", "ages"})
+_AGE_WORDS = frozenset({"aged", "age", "ages", "edad", "edades"})
 
 
 def _after_age_word(sentence: str, start: int) -> bool:
     words = sentence[:start].split()
+    if len(words) >= 2 and words[-1].lower() in ("of", "de") and words[-2].lower() in _AGE_WORDS:
+        return True  # "under the age of 18", "menores de edad de 16"
     return bool(words) and words[-1].lower().strip("(,") in _AGE_WORDS
 
 
