@@ -190,10 +190,34 @@ def test_number_words_count_only_when_they_head_a_noun() -> None:
     text = (
         "Four aid agencies sent trucks to the valley, officials said.\n"
         "The two countries signed the deal after one year of talks.\n"
+        "Seventeen of those freed are women, the group said.\n"
+        "Two of a kind met in the final, and the match was a draw.\n"
     )
     found = by_text(run(text))
-    assert set(found) == {"four"}
+    assert set(found) == {"four", "seventeen"}
     assert found["four"].quantity.value == 4  # type: ignore[union-attr]
+    assert found["seventeen"].quantity.value == 17  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "written", "share"),
+    [
+        (
+            "In Doral, about one in three residents was born in Venezuela.",
+            "about one in three",
+            33.3,
+        ),
+        ("Officials said 4 in 10 detainees were released without charge.", "4 in 10", 40),
+        (
+            "Uno de cada cinco presos lleva más de un año sin juicio, según la ONG.",
+            "Uno de cada cinco",
+            20,
+        ),
+    ],
+)
+def test_one_in_three_is_a_share_in_percent(sentence: str, written: str, share: float) -> None:
+    [quantity] = [c.quantity for c in run(sentence) if c.quantity]
+    assert (quantity.text, quantity.value, quantity.unit) == (written, share, "percent")
 
 
 # -- page furniture --------------------------------------------------------------------------

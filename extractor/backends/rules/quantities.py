@@ -101,6 +101,21 @@ def _dates_list(data: dict[str, Any], key: str) -> str:
 
 
 _RANGE_RES = {code: _range_re(lang.data, lang.decimal) for code, lang in languages().items()}
+
+
+def _ratio_re(data: dict[str, Any]) -> re.Pattern[str]:
+    """ "one in five", "uno de cada cinco", "3 in 10": the language's `ratio` words (optional)
+    between two counts; `one` names the words for 1, which count nowhere else."""
+    numbers = data["numbers"]
+    if not numbers.get("ratio"):
+        return re.compile(r"(?!)")
+    words = {**numbers["words"], **dict.fromkeys(numbers.get("one", "").split(), 1)}
+    count = rf"(?:\d+|{_alternation(words)})"
+    joiner = _phrases([numbers["ratio"]])
+    return re.compile(rf"\b(?P<part>{count})\s+(?:{joiner})\s+(?P<whole>{count})\b", re.I)
+
+
+_RATIO_RES = {code: _ratio_re(lang.data) for code, lang in languages().items()}
 # "26 dic", "27 mar (AIN)": a day before an abbreviated month, in that language only ("20 may
 # have died" is English)
 _MONTH_ABBR_AFTER_RES = {
@@ -201,6 +216,14 @@ def find_quantities(sentence: str, language: str = "en") -> list[Hit]:
         glued = _CURRENCIES[currency] if currency else (money.group("cur").lower() if money else "")
         lo, hi = _to_float(low, decimal), _to_float(high, decimal)
         hits.append(Hit(m.start(), end, "range", None, lower=lo, upper=hi, glued=glued))
+    for m in _RATIO_RES[language].finditer(sentence):
+        part, whole = _count_of(m.group("part"), language), _count_of(m.group("whole"), language)
+        if not 0 < part < whole:
+            continue
+        start, qualifier = _hedged(sentence, m.start())
+        share = round(100 * part / whole, 1)  # "one in three" is 33.3 percent
+        hits.append(Hit(start, m.end(), qualifier, share, glued="percent"))
+        taken.append((start, m.end()))
     for m in _VAGUE_RES[language].finditer(sentence):
         lower, upper = VAGUE[m.group("vague").lower()]
         hits.append(Hit(m.start(), m.end(), "vague", None, lower=lower, upper=upper))
@@ -257,7 +280,7 @@ def _number_hit(sentence: str, m: re.Match[str], language: str = "en") -> Hit | 
     before = behind(sentence, m.start())
     if _RATE_BEFORE_RE.search(before) or _BACK_REFERENCE_RE.search(before):
         return None
-    qualifier_match = _QUAL_RE.search(before)
+    start, qualifier = _hedged(sentence, m.start())
     is_day = value <= 31 and value == int(value)
     if is_day and (
         _MONTH_BEFORE_RE.search(before)
@@ -270,13 +293,11 @@ def _number_hit(sentence: str, m: re.Match[str], language: str = "en") -> Hit | 
         _CLOCK_BEFORE_RES[language].search(before) or _CLOCK_AFTER_RES[language].match(after)
     ):
         return None  # "a las 17", "las 4 de la madrugada", "at 5 o'clock"
-    if qualifier_match is None:
+    if start == m.start():  # no hedge
         if _looks_like_year(digits) and not glued:
             return None
         if _is_label(before) or _is_age(before, after) or _after_age_word(sentence, m.start()):
             return None  # "Article 5", "Flight 370", "aged 18", "Jane Doe, 54,", "age of 18"
-    start = qualifier_match.start("qual") if qualifier_match else m.start()
-    qualifier = _QUALIFIERS[qualifier_match.group("qual").lower()] if qualifier_match else "exact"
     if qualifier in ("less_than", "more_than") and value <= 21 and not re.match(r"^\s+\w", after):
         return None  # "about 30 of them under 18": an age limit, not a count
     return Hit(start, end, qualifier, value, glued=glued)
@@ -297,13 +318,13 @@ def _word_hit(sentence: str, m: re.Match[str], language: str = "en") -> Hit | No
         value *= _SCALES[scale.group("scale").lower()]
         end += scale.end()
         after = ahead(sentence, end)
-    if _DURATION_RE.match(after) or re.match(r"^\s+(?:of|or|to|and|o|y|a)\b", after, re.I):
+    if _DURATION_RE.match(after) or re.match(r"^\s+(?:or|to|and|o|y|a)\b", after, re.I):
         return None
+    if re.match(r"^\s+of\b", after, re.I) and not _PARTITIVE.match(after):
+        return None  # "two of a kind"; "four of them", "Seventeen of those freed" are counts
     if not re.match(r"^\s+[^\W\d_]", after) or not after.strip()[:1].islower():
         return None
-    qualifier_match = _QUAL_RE.search(before)
-    start = qualifier_match.start("qual") if qualifier_match else m.start()
-    qualifier = _QUALIFIERS[qualifier_match.group("qual").lower()] if qualifier_match else "exact"
+    start, qualifier = _hedged(sentence, m.start())
     return Hit(start, end, qualifier, value)
 
 
@@ -314,6 +335,24 @@ def _range_joined(sentence: str, m: re.Match[str], language: str) -> bool:
     previous = before[-1].casefold().strip("(,") if before else ""
     not_after = languages()[language].data["numbers"].get("range_not_after", "").split()
     return previous not in not_after and not _MONTH_BEFORE_RE.search(behind(sentence, m.start()))
+
+
+def _count_of(written: str, language: str) -> float:
+    if written.isdigit():
+        return float(written)
+    one = languages()[language].data["numbers"].get("one", "").split()
+    return 1.0 if written.lower() in one else float(NUMBER_WORDS[written.lower()])
+
+
+_PARTITIVE = re.compile(r"^\s+of\s+(?:them|those|these|whom|the|us)\b", re.I)
+
+
+def _hedged(sentence: str, start: int) -> tuple[int, Qualifier]:
+    """Where a count starts with the hedge right before it ("at least 87"), and its qualifier."""
+    hedge = _QUAL_RE.search(behind(sentence, start))
+    if hedge is None:
+        return start, "exact"
+    return hedge.start("qual"), _QUALIFIERS[hedge.group("qual").lower()]
 
 
 def _to_float(digits: str, decimal: str = ".") -> float:
