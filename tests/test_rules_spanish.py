@@ -267,6 +267,24 @@ def test_a_report_or_office_of_a_source_is_that_source() -> None:
         assert sources == ["Foro Penal", "Foro Penal"], text
 
 
+def test_a_sentence_opening_with_a_speech_verb_goes_on_with_the_last_speaker() -> None:
+    text = (
+        "El comandante Hernán Vásconez informó que 120 personas fueron detenidas en el país.\n"
+        "Añadió que 26 agentes resultaron heridos, tres de ellos por impacto de piedras.\n"
+    )
+    claims = {c.quantity.value: c for c in extract_claims(text) if c.quantity}
+    assert {value: c.source.name for value, c in claims.items()} == dict.fromkeys(
+        (120, 26, 3), "Hernán Vásconez"
+    )
+    assert claims[26].statement == "Hernán Vásconez añadió que 26 agentes resultaron heridos."
+
+
+def test_an_unresolved_pronoun_is_never_written_as_an_attribution() -> None:
+    text = "He said 31 police officers were injured, four of them seriously.\n"
+    statements = [c.statement for c in extract_claims(text)]
+    assert statements == ["He said 31 police officers were injured.", "Four of them seriously."]
+
+
 def test_an_acronym_after_an_aside_and_a_leading_pronoun_keep_the_source() -> None:
     text = (
         "The Law Society of Kenya (LSK), however, says that at least 200 detainees face charges.\n"

@@ -67,6 +67,9 @@ _STRONG_VERBS = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
 _WEAK_VERBS = "|".join(sorted(WEAK_SPEECH_VERBS - SPEECH_VERBS, key=len, reverse=True))
 _STRONG_RE = re.compile(rf"(?<![\w-])(?P<verb>{_STRONG_VERBS})(?!\w)")
 _WEAK_RE = re.compile(rf"(?<![\w-])(?P<verb>{_WEAK_VERBS})(?!\w)")
+_OPENING_VERB_RE = re.compile(
+    rf"^(?:{_STRONG_VERBS})\s+(?:{'|'.join(union_list('clauses', 'reported'))})\b", re.I
+)
 _CITED = word_set("cited quoted published reported released carried")
 # "X has also said", "X solo pudo verificar": words between a source and its verb
 _ADVERBS_BEFORE_VERB = union_words("attribution", "before_verb")
@@ -133,7 +136,10 @@ class ArticleFacts:
 
 
 def find_source(sentence: str, article: ArticleFacts) -> Cue | None:
-    """Who asserts the sentence: "according to X", "X said", "X, …, said", "said by X"."""
+    """Who asserts the sentence: "according to X", "X said", "X, …, said", "said by X"; a
+    sentence that opens with a speech verb ("Añadió que …") carries on its speaker's words."""
+    if _OPENING_VERB_RE.match(sentence):
+        return Cue(name="they", kind="other", start=0, end=0)  # resolved to the last source
     for m in _ACCORDING_RE.finditer(sentence):
         cue = _cue_after(sentence, m.end(), m.start(), "according", article)
         if cue:

@@ -234,8 +234,11 @@ def _pointed(statement: str, cue: Cue | None, name: str, sentence: str) -> str:
     """ "The group said …" -> "Viasna said …": a pointer at the start becomes who it points to;
     so does a pronoun after the words it attributes ("… were injured, he said." -> "… were
     injured, Dragan Petković said.")."""
-    if cue is None or name == "the article":
+    if cue is None or name == "the article" or name.casefold() in PRONOUNS:
         return statement
+    if cue.end == 0:  # "Añadió que …": the speaker before goes on
+        opens = statement.startswith(sentence.split(None, 1)[0])
+        return f"{name} {statement[:1].lower()}{statement[1:]}" if opens else statement
     written = flat(cue.name)
     if cue.start != 0:
         tail = WS.sub(" ", sentence[cue.start :]).strip()
@@ -299,6 +302,8 @@ def _attribution(language: str, cue: Cue, source: str) -> str:
     words ("según"), naming the source as written when it is the resolved name ("la Defensoría
     del Pueblo"), else by the name it resolves to ("The group" -> "Foro Penal")."""
     phrase = languages()[language].data.get("clauses", {}).get("according", "according to")
+    if source.casefold() in PRONOUNS:
+        return ""  # "according to he" tells a reader nothing
     written = flat(cue.name)
     name = written if written.casefold().endswith(source.casefold()) else source
     return f", {phrase} {name}"
