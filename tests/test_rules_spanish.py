@@ -285,6 +285,33 @@ def test_an_unresolved_pronoun_is_never_written_as_an_attribution() -> None:
     assert statements == ["He said 31 police officers were injured.", "Four of them seriously."]
 
 
+def test_a_running_list_and_a_numbered_list_give_their_items_and_no_item_numbers() -> None:
+    text = (
+        "COMUNICADO DE PRENSA\n"
+        "Observatorio Nicaragüense de Presos Políticos (ONPP)\n\n"
+        "Según nuestros registros, al menos 73 personas siguen presas en Nicaragua.\n\n"
+        "De las 73 personas presas políticas:\n"
+        "- 11 son mujeres;\n"
+        "- 9 son mayores de 60 años;\n\n"
+        "Exigimos:\n"
+        "1. La liberación inmediata de todas las personas presas políticas.\n"
+        "2. Información pública sobre el paradero de las 14 personas desaparecidas.\n\n"
+        "En Nicaragua\n\nEl ONPP pudo confirmar la identidad de 16 de ellas.\n"
+    )
+    claims = extract_claims(text)
+    statements = [c.statement for c in claims]
+    assert "11 son mujeres." in statements and "9 son mayores de 60 años." in statements
+    assert sorted(c.quantity.value for c in claims if c.quantity) == [9, 11, 14, 16, 73]
+    assert not any(s.startswith(("1.", "2.")) for s in statements)
+    assert statements[-1].startswith("El Observatorio Nicaragüense de Presos Políticos pudo")
+
+
+def test_two_verbs_sharing_an_object_stay_one_claim() -> None:
+    text = "El 23 de diciembre el Gobierno excarceló y expulsó del país a unas 20 personas.\n"
+    [claim] = extract_claims(text)
+    assert claim.statement == text.strip() and claim.quantity.value == 20  # type: ignore[union-attr]
+
+
 def test_an_acronym_after_an_aside_and_a_leading_pronoun_keep_the_source() -> None:
     text = (
         "The Law Society of Kenya (LSK), however, says that at least 200 detainees face charges.\n"

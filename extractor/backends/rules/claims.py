@@ -73,7 +73,7 @@ def extract_claims(text: str) -> list[DraftClaim]:
     pinned = weekday_dates(text)
     claims = [claim for _, claim in sorted(kept.values(), key=lambda pair: pair[0])]
     for claim in claims:
-        claim.statement = names.spelled_out(claim.statement)
+        claim.statement = _finished(names.spelled_out(claim.statement))
         if pinned:
             claim.statement = with_dates(claim.statement, pinned)
     return claims
@@ -295,6 +295,12 @@ def _speech_frame(sentence: str, first: tuple[int, int], cue: Cue | None) -> str
         return None
     verb = _NEXT_WORD.match(sentence, cue.end)
     return WS.sub(" ", sentence[first[0] : verb.end()]).strip() if verb else None
+
+
+def _finished(statement: str) -> str:
+    """A statement ends as a sentence does, not as the list item it came from ("11 son
+    mujeres;" -> "11 son mujeres.")."""
+    return statement[:-1].rstrip() + "." if statement.endswith((";", ",")) else statement
 
 
 def _attribution(language: str, cue: Cue, source: str) -> str:

@@ -17,6 +17,7 @@ _ENDINGS = "|".join(map(re.escape, union_list("clauses", "verb_endings")))
 _PRONOUNS = "|".join(map(re.escape, union_words("clauses", "pronouns")))
 _GERUNDS = "|".join(map(re.escape, union_list("clauses", "gerund_endings")))
 _VERB = rf"(?:(?:{_PRONOUNS})\s+)?(?:(?:{_VERBS})\b|\w{{3,}}(?:{_ENDINGS})\b)"
+_VERB_WORD = re.compile(rf"(?:{_VERBS})|\w{{3,}}(?:{_ENDINGS})")
 _COORDINATED = rf",?\s+(?:{_CONJUNCTIONS})\s+(?={_VERB})"
 _CUT = re.compile(_COORDINATED)
 # ", calling the move …", ", including a 71-year-old …": what follows adds to the clause before
@@ -29,7 +30,11 @@ def clauses(sentence: str, gerunds: bool = False) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in (_CUT_OR_GERUND if gerunds else _CUT).finditer(sentence):
-        if len(sentence[start : m.start()].split()) >= 3 and len(sentence[m.end() :].split()) >= 2:
+        left = sentence[start : m.start()].split()
+        if left and _VERB_WORD.fullmatch(left[-1]):
+            continue  # "excarceló y expulsó a 20 personas", "were arrested and charged": one
+            # predicate with two verbs, sharing what follows
+        if len(left) >= 3 and len(sentence[m.end() :].split()) >= 2:
             spans.append((start, m.start()))
             start = m.end()
     spans.append((start, len(sentence)))

@@ -35,7 +35,8 @@ _CAPTION = re.compile(
     r"|Images\]|\((?:Photo|Image|Credit):[^)]*\)"
 )
 _ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*$")
-_BULLET = re.compile(r"^[-•*·▪–]\s+")
+_BULLET = re.compile(r"^(?:[-•*·▪–]|\d{1,2}[.)])\s+")  # "- ", "• ", "1. ", "2) "
+_ITEM_END = re.compile(r"[;,]$")
 _BOUNDARY = re.compile(r"([.!?…])([\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?[A-Z0-9])")
 _WORD_BEFORE = re.compile(r"[\w.’'-]+$")
 
@@ -74,9 +75,9 @@ def body_sentences(text: str) -> list[Sentence]:
             end = lines[index][1]
             index += 1
         body = text[offset:end]
-        if not _ENDS_SENTENCE.search(body) and len(body.split()) <= 25:
-            continue  # site names, section labels, headlines: no sentence end
         bullet = _BULLET.match(body)
+        if not _ENDS_SENTENCE.search(body) and len(body.split()) <= 25 and not _is_item(body):
+            continue  # site names, section labels, headlines: no sentence end
         if bullet:
             offset += bullet.end()
             body = body[bullet.end() :]
@@ -88,6 +89,18 @@ def body_sentences(text: str) -> list[Sentence]:
             seen.add(key)
             out.append(Sentence(offset + start, offset + end, sentence))
     return out
+
+
+def _is_item(line: str) -> bool:
+    """An item of a list inside the text: "- 11 son mujeres;" (a bullet, and the item ends the
+    way items of a running list do). Key points and teasers ("• Foro Penal: hundreds still
+    behind bars") end with nothing, and are headlines."""
+    bullet = _BULLET.match(line)
+    if not bullet:
+        return False
+    item = line[bullet.end() :]
+    words = len(item.split())
+    return words >= 3 and bool(_ITEM_END.search(item))
 
 
 def _lines(text: str) -> list[tuple[int, int]]:

@@ -28,9 +28,9 @@ _PRONOUN_KINDS = {
 }
 _ACCORDING = {phrase.split()[0] for phrase in ACCORDING_TO}
 
-_ACRONYM_RE = re.compile(
-    r"(?P<long>[A-ZÁÉÍÓÚÑ][\w’'-]+(?:\s+(?:(?:de|del|la|las|los|el|y|of|the|for|and|por|para)\s+)*"
-    r"[A-ZÁÉÍÓÚÑ][\w’'-]+)+)\s+\((?P<short>[A-Z]{2,6})\)"
+_ACRONYM_RE = re.compile(  # within a line: a name never runs on across a paragraph break
+    r"(?P<long>[A-ZÁÉÍÓÚÑ][\w’'-]+(?:[ \t]+(?:(?:de|del|la|las|los|el|y|of|the|for|and|por|para)"
+    r"[ \t]+)*[A-ZÁÉÍÓÚÑ][\w’'-]+)+)[ \t]+\((?P<short>[A-Z]{2,6})\)"
 )
 _ARTICLES = union_words("attribution", "articles")
 _LEADING_ARTICLE = re.compile(rf"^(?:{'|'.join(map(re.escape, _ARTICLES))})\s+", re.I)
@@ -90,6 +90,19 @@ def _personal_name(name: str) -> bool:
     )
 
 
+def _spelled(short: str, long: str) -> str:
+    """The shortest end of `long` whose capitalised words spell `short` ("Costa Rica Andes
+    Detention Monitor (ADM)" -> "Andes Detention Monitor"), else all of it."""
+    words = long.split()
+    for start in range(len(words) - 1, -1, -1):
+        if not words[start][:1].isupper():
+            continue
+        initials = "".join(w[0] for w in words[start:] if w[:1].isupper())
+        if initials.upper() == short.upper():
+            return " ".join(words[start:])
+    return long
+
+
 def _titled(name: str) -> bool:
     """ "President Ana Ruiz", "el presidente Nayib Bukele": a title, then a capitalised name."""
     words = name.split()
@@ -115,7 +128,7 @@ class SourceNames:
         self.named: list[tuple[str, str]] = []  # (name, kind), in article order
         # "La Asociación de Periodistas de Guatemala (APG)": the article's own acronyms
         self.acronyms = {
-            m.group("short"): _LEADING_ARTICLE.sub("", m.group("long"))
+            m.group("short"): _LEADING_ARTICLE.sub("", _spelled(m.group("short"), m.group("long")))
             for m in _ACRONYM_RE.finditer(text)
             if _initials_fit(m.group("short"), m.group("long"))
         }
