@@ -64,6 +64,71 @@ def test_spanish_hedges_and_number_formats(
     assert (quantity.qualifier, quantity.value) == (qualifier, value)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "written", "qualifier", "value"),
+    [
+        (
+            "La ONG estima que al menos el 40 % de los presos están enfermos.",
+            "al menos el 40 %",
+            "at_least",
+            40,
+        ),
+        (
+            "Las pérdidas superan los 120 millones de dólares, según la Cámara.",
+            "superan los 120 millones de dólares",
+            "more_than",
+            120e6,
+        ),
+        (
+            "Según sus datos, más de mil presos políticos siguen en las cárceles.",
+            "más de mil",
+            "more_than",
+            1000,
+        ),
+        (
+            "Casi la mitad llevaba más de dos años en prisión, según la ONG.",
+            "Casi la mitad",
+            "nearly",
+            50,
+        ),
+        (
+            "Menos de la mitad de los presos tiene abogado, según la ONG.",
+            "Menos de la mitad",
+            "less_than",
+            50,
+        ),
+        (
+            "More than half of the detainees were students, the group said.",
+            "More than half",
+            "more_than",
+            50,
+        ),
+        (
+            "About a third of those freed were women, the group said.",
+            "About a third",
+            "about",
+            33.3,
+        ),
+        (
+            "Losses exceeded 120 million dollars, the chamber said.",
+            "exceeded 120 million dollars",
+            "more_than",
+            120e6,
+        ),
+    ],
+)
+def test_hedges_with_an_article_verbs_of_excess_a_thousand_and_shares(
+    sentence: str, written: str, qualifier: str, value: float
+) -> None:
+    [quantity] = [c.quantity for c in extract_claims(sentence) if c.quantity]
+    assert (quantity.text, quantity.qualifier, quantity.value) == (written, qualifier, value)
+
+
+def test_half_an_hour_and_a_third_term_are_no_shares() -> None:
+    text = "The wait took half an hour at the gate.\nHe won a third term in the July vote.\n"
+    assert not [c for c in extract_claims(text) if c.quantity]
+
+
 def test_spanish_vague_counts_have_bounds(found: dict[str, DraftClaim]) -> None:
     assert (found["cientos"].quantity.lower, found["cientos"].quantity.upper) == (200, 999)  # type: ignore[union-attr]
     assert found["decenas"].quantity.qualifier == "vague"  # type: ignore[union-attr]

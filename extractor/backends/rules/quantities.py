@@ -116,6 +116,13 @@ def _ratio_re(data: dict[str, Any]) -> re.Pattern[str]:
 
 
 _RATIO_RES = {code: _ratio_re(lang.data) for code, lang in languages().items()}
+_FRACTION_RES = {
+    code: re.compile(rf"\b(?P<fraction>{_phrases(list(lang.data.get('fractions', {})))})\b", re.I)
+    if lang.data.get("fractions")
+    else re.compile(r"(?!)")
+    for code, lang in languages().items()
+}
+_OF_AFTER = re.compile(r"^\s+(?:of|de|del)\b", re.I)
 # "26 dic", "27 mar (AIN)": a day before an abbreviated month, in that language only ("20 may
 # have died" is English)
 _MONTH_ABBR_AFTER_RES = {
@@ -222,6 +229,14 @@ def find_quantities(sentence: str, language: str = "en") -> list[Hit]:
             continue
         start, qualifier = _hedged(sentence, m.start())
         share = round(100 * part / whole, 1)  # "one in three" is 33.3 percent
+        hits.append(Hit(start, m.end(), qualifier, share, glued="percent"))
+        taken.append((start, m.end()))
+    shares = languages()[language].data.get("fractions", {})
+    for m in _FRACTION_RES[language].finditer(sentence):
+        start, qualifier = _hedged(sentence, m.start())
+        if start == m.start() and not _OF_AFTER.match(ahead(sentence, m.end())):
+            continue  # "half an hour", "a third term": no share of anyone
+        share = float(shares[next(k for k in shares if k.casefold() == m.group().casefold())])
         hits.append(Hit(start, m.end(), qualifier, share, glued="percent"))
         taken.append((start, m.end()))
     for m in _VAGUE_RES[language].finditer(sentence):
