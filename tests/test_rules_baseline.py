@@ -186,6 +186,54 @@ def test_dozens_hundreds_ranges_with_to_and_money_ranges_with_their_conversion()
     }
 
 
+@pytest.mark.parametrize(
+    ("sentence", "written", "unit", "bounds"),
+    [
+        (
+            "Families paid up to US$300 a month for food parcels, the group said.",
+            "up to US$300",
+            "dollars",
+            (300, None, None),
+        ),
+        (
+            "The court set surety bonds of Rs50,000 each, officials said.",
+            "Rs50,000",
+            "rupees",
+            (50000, None, None),
+        ),
+        (
+            '"For every ten who go out, three or four new ones come in," a lawyer said.',
+            "three or four",
+            None,
+            (None, 3, 4),
+        ),
+        (
+            "Police held 10 or 12 protesters overnight, the group said.",
+            "10 or 12",
+            None,
+            (None, 10, 12),
+        ),
+        (
+            "Dos o tres agentes resultaron heridos, según la policía.",
+            "Dos o tres",
+            None,
+            (None, 2, 3),
+        ),
+    ],
+)
+def test_currency_signs_before_a_number_and_either_or_ranges(
+    sentence: str, written: str, unit: str | None, bounds: tuple
+) -> None:
+    [quantity] = [c.quantity for c in run(sentence) if c.quantity]
+    assert quantity.text == written
+    assert (quantity.value, quantity.lower, quantity.upper) == bounds
+    assert unit is None or quantity.unit == unit
+
+
+def test_two_or_three_days_is_no_count() -> None:
+    assert not [c for c in run("The talks lasted two or three days in Oslo.") if c.quantity]
+
+
 def test_number_words_count_only_when_they_head_a_noun() -> None:
     text = (
         "Four aid agencies sent trucks to the valley, officials said.\n"

@@ -30,7 +30,18 @@ from .tokens import ahead, behind
 _QUALIFIERS: dict[str, Qualifier] = HEDGES  # type: ignore[assignment]
 
 _SCALES = SCALES
-_CURRENCIES = {"$": "dollars", "€": "euros", "£": "pounds"}
+_CURRENCIES = {
+    "$": "dollars",
+    "€": "euros",
+    "£": "pounds",
+    "us$": "dollars",
+    "rs": "rupees",
+    "rs.": "rupees",
+    "r$": "reais",
+    "c$": "córdobas",
+}
+# written before the number: "$5", "US$300", "Rs50,000", "R$ 200"
+_CURRENCY_BEFORE = r"(?:US\$|R\$|C\$|Rs\.?\s?|[$€£])"
 _GLUED_UNITS = word_set("km kms m mi ft cm mm kg kgs g lb lbs t mph kph kmh mw gw kw bn ha")
 
 _LABELS = union_words("numbers", "labels")
@@ -44,7 +55,8 @@ def _number_pattern(decimal: str) -> str:
 
 _NUM_RES = {
     decimal: re.compile(
-        rf"(?<![\w.,:/$€£-])(?P<cur>[$€£])?(?P<num>{_number_pattern(decimal)})(?P<att>[A-Za-z]+)?"
+        rf"(?<![\w.,:/$€£-])(?P<cur>{_CURRENCY_BEFORE})?(?P<num>{_number_pattern(decimal)})"
+        r"(?P<att>[A-Za-z]+)?"
     )
     for decimal in (".", ",")
 }
@@ -82,7 +94,7 @@ def _range_re(data: dict[str, Any], decimal: str) -> re.Pattern[str]:
     """ "between 50 and 60", "entre 50 y 60", "between $200 and $500": the language's two range
     words around two numbers; "2,000 to 5,000" with its `range_joiner` (optional) between two."""
     numbers = data["numbers"]
-    number = rf"[$€£]?(?:{_number_pattern(decimal)})"
+    number = rf"{_CURRENCY_BEFORE}?(?:{_number_pattern(decimal)})"
     forms = []
     if numbers.get("range"):
         first, second = map(re.escape, numbers["range"])
@@ -98,6 +110,15 @@ def _range_re(data: dict[str, Any], decimal: str) -> re.Pattern[str]:
 def _dates_list(data: dict[str, Any], key: str) -> str:
     """One optional list of the language's [dates] table as an alternation (none: no match)."""
     return _phrases(data.get("dates", {}).get(key, [])) or r"(?!)"
+
+
+_CURRENCY_PREFIX = re.compile(rf"^{_CURRENCY_BEFORE}")
+
+
+def _currency(written: str) -> str:
+    """The unit of a currency sign before a number ("US$300" -> "dollars"), else ""."""
+    sign = _CURRENCY_PREFIX.match(written)
+    return _CURRENCIES[sign.group().strip().lower()] if sign else ""
 
 
 _RANGE_RES = {code: _range_re(lang.data, lang.decimal) for code, lang in languages().items()}
@@ -116,6 +137,20 @@ def _ratio_re(data: dict[str, Any]) -> re.Pattern[str]:
 
 
 _RATIO_RES = {code: _ratio_re(lang.data) for code, lang in languages().items()}
+
+
+def _alternative_re(data: dict[str, Any]) -> re.Pattern[str]:
+    """ "three or four", "dos o tres", "10 or 12": two counts joined by the language's
+    `range_alternative` (optional) are a range."""
+    numbers = data["numbers"]
+    if not numbers.get("range_alternative"):
+        return re.compile(r"(?!)")
+    count = rf"(?:\d+|{_alternation(numbers['words'])})"
+    joiner = _alternation(numbers["range_alternative"].split())
+    return re.compile(rf"\b(?P<lo>{count})\s+(?:{joiner})\s+(?P<hi>{count})\b(?!\s*%)", re.I)
+
+
+_ALTERNATIVE_RES = {code: _alternative_re(lang.data) for code, lang in languages().items()}
 _FRACTION_RES = {
     code: re.compile(rf"\b(?P<fraction>{_phrases(list(lang.data.get('fractions', {})))})\b", re.I)
     if lang.data.get("fractions")
@@ -204,8 +239,11 @@ def find_quantities(sentence: str, language: str = "en") -> list[Hit]:
         groups = m.groupdict()
         joined = groups.get("lo2") is not None  # "2,000 to 5,000"
         low, high = groups["lo2" if joined else "lo"], groups["hi2" if joined else "hi"]
-        currency = low[0] if low[0] in _CURRENCIES else ""
-        low, high = low.lstrip("$€£"), high.lstrip("$€£")
+        currency, low, high = (
+            _currency(low),
+            _CURRENCY_PREFIX.sub("", low),
+            _CURRENCY_PREFIX.sub("", high),
+        )
         if _looks_like_year(low) and _looks_like_year(high):
             continue
         if joined and not _range_joined(sentence, m, language):
@@ -220,7 +258,7 @@ def find_quantities(sentence: str, language: str = "en") -> list[Hit]:
             continue  # "de entre 19 y 24 años", "aged between 18 and 26": ages, no count
         if _PERCENT_RE.match(after) or _CLOCK_RE.match(after):
             continue
-        glued = _CURRENCIES[currency] if currency else (money.group("cur").lower() if money else "")
+        glued = currency or (money.group("cur").lower() if money else "")
         lo, hi = _to_float(low, decimal), _to_float(high, decimal)
         hits.append(Hit(m.start(), end, "range", None, lower=lo, upper=hi, glued=glued))
     for m in _RATIO_RES[language].finditer(sentence):
@@ -230,6 +268,14 @@ def find_quantities(sentence: str, language: str = "en") -> list[Hit]:
         start, qualifier = _hedged(sentence, m.start())
         share = round(100 * part / whole, 1)  # "one in three" is 33.3 percent
         hits.append(Hit(start, m.end(), qualifier, share, glued="percent"))
+        taken.append((start, m.end()))
+    for m in _ALTERNATIVE_RES[language].finditer(sentence):
+        lo, hi = _count_of(m.group("lo"), language), _count_of(m.group("hi"), language)
+        after = ahead(sentence, m.end())
+        if not lo < hi or _DURATION_RE.match(after) or not re.match(r"^\s+[^\W\d_]", after):
+            continue  # "two or three days", "1 or 2." : no count of anyone
+        start, qualifier = _hedged(sentence, m.start())
+        hits.append(Hit(start, m.end(), "range", None, lower=lo, upper=hi))
         taken.append((start, m.end()))
     shares = languages()[language].data.get("fractions", {})
     for m in _FRACTION_RES[language].finditer(sentence):
@@ -291,7 +337,7 @@ def _number_hit(sentence: str, m: re.Match[str], language: str = "en") -> Hit | 
         end += money.end()
         glued = money.group("cur").lower()  # "50.000 quetzales": money, not people
     if currency:
-        glued = _CURRENCIES[currency]
+        glued = _CURRENCIES[currency.strip().lower()]
     before = behind(sentence, m.start())
     if _RATE_BEFORE_RE.search(before) or _BACK_REFERENCE_RE.search(before):
         return None
@@ -325,8 +371,8 @@ def _word_hit(sentence: str, m: re.Match[str], language: str = "en") -> Hit | No
     determiners = _DETERMINERS[language] | {"its", "their", "his", "her", "our", "all", "both"}
     if set(previous) & determiners:
         return None  # "the two countries", "the aforementioned two dismissals"
-    if previous and previous[-1] == "of":
-        return None
+    if (previous and previous[-1] == "of") or _RATE_BEFORE_RE.search(before):
+        return None  # "for every ten who go out": the base of a rate
     value, end = float(NUMBER_WORDS[m.group("word").lower()]), m.end()
     scale = _SCALE_RE.match(after)
     if scale:  # "dos mil", "two thousand"
