@@ -18,7 +18,15 @@ from ..grounding import NormalizedText, align
 from ..schemas import ArticleResult, Claim
 from .decontext import context_kept, unresolved
 from .report import PRF, ArticleScore, Counts, EvalReport, FieldScore, JudgeInfo, Match
-from .similarity import QUANTITY_TIE_BREAK, PairScores, Span, pair_scores, quantity_key, spans
+from .similarity import (
+    QUANTITY_TIE_BREAK,
+    PairScores,
+    Span,
+    common_words,
+    pair_scores,
+    quantity_key,
+    spans,
+)
 from .sources import DEFAULT, SourceNames, normalize_name
 
 FIELDS = ("value", "qualifier", "unit", "source", "date", "location", "disputed")
@@ -61,8 +69,10 @@ def match_pairs(
     golds: Sequence[Claim],
     pred_spans: Sequence[Span] | None = None,
     judge_pairs: np.ndarray | None = None,
+    common: frozenset[str] = frozenset(),
 ) -> tuple[list[tuple[int, int, float]], PairScores | None, np.ndarray | None]:
-    """Optimal one-to-one assignment over the allowed pairs (see `similarity`).
+    """Optimal one-to-one assignment over the allowed pairs (see `similarity`); `common`
+    holds the article's lower-case words, which are never actors.
 
     `judge_pairs` (a boolean matrix) replaces the rule's decision when given.
     """
@@ -75,6 +85,7 @@ def match_pairs(
         [c.statement for c in golds],
         pred_spans if pred_spans is not None else spans(preds),
         spans(golds),
+        common=common,
     )
     allowed = scores.allowed if judge_pairs is None else judge_pairs
     if not allowed.any():
@@ -199,12 +210,12 @@ def _agreements(p: Claim, g: Claim, names: SourceNames) -> dict[str, bool]:
     return out
 
 
-def _compound(allowed: np.ndarray, golds: Sequence[Claim]) -> int:
+def _compound(allowed: np.ndarray, golds: Sequence[Claim], common: frozenset[str]) -> int:
     """Predictions allowed to match two or more gold claims that do not match each other."""
     several = np.flatnonzero(allowed.sum(axis=1) >= 2)
     if not len(several):
         return 0
-    among = match_pairs(golds, golds)[2]
+    among = match_pairs(golds, golds, common=common)[2]
     assert among is not None
     count = 0
     for i in several:
@@ -224,10 +235,11 @@ def score_article(
     preds = pred.claims if pred is not None else []
     golds = gold.claims
     pred_spans, kinds = reground(preds, gold.text)
+    common = common_words(gold.text) if gold.text else frozenset()
     judged = None
     if judge is not None and preds and golds:
-        judged = _judge(judge, preds, golds, pred_spans, gold.text or "", judge_log)
-    pairs, scores, allowed = match_pairs(preds, golds, pred_spans, judged)
+        judged = _judge(judge, preds, golds, pred_spans, gold.text or "", judge_log, common)
+    pairs, scores, allowed = match_pairs(preds, golds, pred_spans, judged, common)
     n_pred, n_gold = _presence(preds), _presence(golds)
     counts = {f: Counts(tp=0, n_pred=n_pred[k], n_gold=n_gold[k]) for f, k in _PRESENCE_KEY.items()}
     context_sum, context_pairs, iou_sum = 0.0, 0, 0.0
@@ -258,7 +270,7 @@ def score_article(
         unresolved=sum(unresolved(c.statement) for c in preds),
         iou_sum=round(iou_sum, 6),
         hallucinated=alignment["none"],
-        compound=_compound(allowed, golds) if allowed is not None else 0,
+        compound=_compound(allowed, golds, common) if allowed is not None else 0,
         matches=[
             Match(
                 pred=i,
@@ -285,6 +297,7 @@ def _judge(
     pred_spans: Sequence[Span],
     text: str,
     log: list[tuple[int, int, int]] | None,
+    common: frozenset[str],
 ) -> np.ndarray:
     """The judge's decision on candidate pairs (same place, loosely alike statements)."""
     scores = pair_scores(
@@ -293,6 +306,7 @@ def _judge(
         pred_spans,
         spans(golds),
         any_overlap=True,
+        common=common,
     )
     candidates = np.argwhere((scores.evidence > 0) & (scores.text >= JUDGE_TEXT_MIN))
     decided = np.zeros_like(scores.rules)

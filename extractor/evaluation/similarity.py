@@ -10,7 +10,8 @@ all of these hold:
 2. polarity agrees: both statements negate, or neither ("not", "no", "never", "n't", ...;
    counted, so "It is not true that X" never matches X);
 3. the main actors agree: the names in the statements (capitalised words that are not
-   sentence furniture) are not disjoint when both name someone;
+   sentence furniture, nor words the article itself writes in lower case: "Police said …" names
+   no one where the article speaks of "the police") are not disjoint when both name someone;
 4. text similarity of the statements clears its own bar (TEXT_MIN);
 5. the evidence is the same place: intersection over union of the spans >= EVIDENCE_MIN (a
    quote that spans the whole article overlaps every gold span but by little).
@@ -100,8 +101,19 @@ _NEGATIONS = frozenset(
 )
 
 
-def features(statement: str) -> Features:
-    """What rules 1–4 read from one statement."""
+_WORD = re.compile(r"(?<![\w’'-])[^\W\d_][\w’'-]*")
+
+
+def common_words(text: str) -> frozenset[str]:
+    """The words an article writes in lower case (folded): "police", "taken", "alrededor". A
+    statement that starts with one of them capitalised names no one by it; a name ("Foro",
+    "Maduro", "Venezuela") is never written so."""
+    return frozenset(fold(w) for w in _WORD.findall(text) if w[0].islower())
+
+
+def features(statement: str, common: frozenset[str] = frozenset()) -> Features:
+    """What rules 1–4 read from one statement; a capitalised word in `common` (the article's
+    lower-case words) is no actor."""
     # rapidfuzz's default_process: lower-cased, punctuation to spaces; accents folded first
     words = default_process(statement if statement.isascii() else fold(statement)).split()
     numbers = {
@@ -116,7 +128,7 @@ def features(statement: str) -> Features:
         negations += statement.count("n't") + statement.count("n’t")
     names = _CAPITALISED.findall(statement)
     folded = set(map(str.lower, names)) if statement.isascii() else {fold(w) for w in names}
-    actors = {w[:5] for w in folded - NOT_ACTORS}  # "Venezuela" and "Venezuelan" are one actor
+    actors = {w[:5] for w in folded - NOT_ACTORS - common}  # "Venezuelan" = "Venezuela"
     if not numbers:
         return Features(" ".join(sorted(words)), _EMPTY, _EMPTY, negations, frozenset(actors))
     counts = frozenset(n for n in numbers if not (n.is_integer() and 1900 <= n <= 2100))
@@ -196,6 +208,7 @@ def pair_scores(
     g_spans: Sequence[Span],
     *,
     any_overlap: bool = False,
+    common: frozenset[str] = frozenset(),
 ) -> PairScores:
     """Scores of every pair of statements. Rules and text are computed only where the spans
     overlap enough to allow a match (the other pairs can never match), or with `any_overlap`
@@ -214,8 +227,8 @@ def pair_scores(
             agrees.append(True)
             texts.append(1.0)
             continue
-        fa = read.get(a) or read.setdefault(a, features(a))
-        fb = read.get(b) or read.setdefault(b, features(b))
+        fa = read.get(a) or read.setdefault(a, features(a, common))
+        fb = read.get(b) or read.setdefault(b, features(b, common))
         agree = rules_agree(fa, fb)
         agrees.append(agree)
         texts.append(text_similarity(fa, fb) if agree or any_overlap else 0.0)
