@@ -144,11 +144,13 @@ def test_dates_numbers_glued_units_ranges_money_and_conversions() -> None:
     text = (
         "Officials said between 50 and 60 people were rescued on Dec. 25.\n"
         "The convoy travelled about 134km (83 miles) from the border.\n"
+        "The prison lies about 90 km (56 miles) south of the capital, officials said.\n"
         "The ministry said it had spent $5 million on 1st-aid kits for six-year contracts.\n"
         "Turnout fell to 40% in the 2nd round, according to the electoral commission.\n"
     )
     found = by_text(run(text))
-    assert set(found) == {"between 50 and 60", "about 134km", "$5 million", "40%"}
+    assert set(found) == {"between 50 and 60", "about 134km", "about 90 km", "$5 million", "40%"}
+    assert found["about 90 km"].quantity.unit == "km"  # type: ignore[union-attr]
     assert found["between 50 and 60"].quantity.model_dump(
         include={"qualifier", "lower", "upper"}
     ) == {  # type: ignore[union-attr]

@@ -164,6 +164,14 @@ _MONTH_ABBR_AFTER_RES = {
     code: re.compile(rf"^\s+(?:{_dates_list(lang.data, 'month_abbreviations')})\b\.?", re.I)
     for code, lang in languages().items()
 }
+_MEASURE_AFTER_RES = {  # "134 km", "90 kilómetros"
+    code: re.compile(
+        rf"^\s(?P<unit>{_phrases(lang.data['numbers'].get('measures', '').split())})\b"
+    )
+    if lang.data["numbers"].get("measures")
+    else re.compile(r"(?!)")
+    for code, lang in languages().items()
+}
 _CLOCK_BEFORE_RES = {
     code: re.compile(rf"\b(?:{_dates_list(lang.data, 'clock_before')})\s+$", re.I)
     for code, lang in languages().items()
@@ -327,6 +335,11 @@ def _number_hit(sentence: str, m: re.Match[str], language: str = "en") -> Hit | 
     if scale:
         value *= _SCALES[scale.group("scale").lower()]
         end += scale.end()
+        after = ahead(sentence, end)
+    measure = None if glued else _MEASURE_AFTER_RES[language].match(after)
+    if measure:
+        end += measure.end()
+        glued = measure.group("unit")
         after = ahead(sentence, end)
     percent = _PERCENT_RE.match(after)
     if percent:
