@@ -437,6 +437,23 @@ def test_he_is_the_spokesman_last_named_though_he_speaks_for_a_ministry() -> Non
     assert sources == {212: "Daniel Kiprono", 31: "Daniel Kiprono"}
 
 
+def test_every_sentence_of_a_quotation_is_its_speakers_and_a_speaker_is_not_the_group() -> None:
+    text = (
+        "Foro Penal said it had confirmed 61 releases.\n"
+        '"They told us 40 would come out. By 2 a.m. we had counted 17," said Yelitza Rondon, 52.\n'
+        '"We cannot confirm the rest. Their families cannot find them," Foro Penal lawyer '
+        "Marisela Duque told Reuters.\n"
+        "The group said at least 863 people remained jailed on Friday.\n"
+    )
+    sources = {c.quantity.value: c.source.name for c in run(text) if c.quantity}
+    assert sources == {
+        61: "Foro Penal",
+        40: "Yelitza Rondon",
+        17: "Yelitza Rondon",
+        863: "Foro Penal",
+    }
+
+
 def test_a_pronoun_after_the_words_it_attributes_becomes_the_speaker() -> None:
     text = (
         "Lucía Gómez, a lawyer for the detainees, told reporters the detentions had no legal "

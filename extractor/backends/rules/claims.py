@@ -13,7 +13,7 @@ from itertools import pairwise
 from typing import Any
 
 from ...schemas import DraftClaim, Quantity, Quote, Source
-from .attribution import PRONOUNS, ArticleFacts, Cue, find_source
+from .attribution import PRONOUNS, ArticleFacts, Cue, find_source, quoted_speakers
 from .clauses import clauses
 from .dates import time_of, weekday_dates, with_dates
 from .disputes import is_disputed
@@ -44,8 +44,10 @@ def extract_claims(text: str) -> list[DraftClaim]:
     place = names.place  # the place the article is about, else the country it names most
     kept: dict[tuple[Any, ...], tuple[int, DraftClaim]] = {}
     order = 0
-    for sentence in sentences:
-        for claim in _sentence_claims(sentence.text, article, place, language, names):
+    speakers = quoted_speakers([s.text for s in sentences], article)
+    for index, sentence in enumerate(sentences):
+        speaker = speakers.get(index)
+        for claim in _sentence_claims(sentence.text, article, place, language, names, speaker):
             q = claim.quantity
             if q is None:
                 key: tuple[Any, ...] = ("statement", claim.statement.casefold())
@@ -85,13 +87,15 @@ def _sentence_claims(
     place: str | None,
     language: str,
     names: SourceNames,
+    speaker: Cue | None = None,
 ) -> list[DraftClaim]:
     """One claim per quantity (or one for the sentence when it has none); the attribution,
-    time and dispute cues are the sentence's."""
+    time and dispute cues are the sentence's, the source is `speaker` for a sentence inside a
+    quotation."""
     if _is_opinion(sentence, weak=False):
         return []
     hits = find_quantities(sentence, language)
-    cue = find_source(sentence, article)
+    cue = speaker or find_source(sentence, article)
     if cue:
         # "according to two rights groups": a number in the source's name counts no claim
         hits = [hit for hit in hits if not cue.start <= hit.start < cue.end]

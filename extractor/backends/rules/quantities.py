@@ -439,7 +439,13 @@ def _looks_like_year(digits: str) -> bool:
 
 
 def _is_age(before: str, after: str) -> bool:
-    return bool(re.search(r"[A-Z][\w’'-]*,\s*$", before)) and after.startswith(",")
+    """ "Jane Doe, 54, said", "said Yelitza Rondon, 52.": a number set off after a name."""
+    return bool(re.search(r"[A-Z][\w’'-]*,\s*$", before)) and after.strip()[:1] in (
+        ",",
+        ".",
+        ";",
+        "",
+    )
 
 
 _AGE_WORDS = frozenset({"aged", "age", "ages", "edad", "edades"})

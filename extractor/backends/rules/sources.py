@@ -81,6 +81,13 @@ def _owner(name: str) -> str | None:
     return "it" if _POSSESSIVES and _POSSESSED.match(stripped) else None
 
 
+# "Foro Penal lawyer Marisela Duque": a person who speaks for a body is not "the group"
+_SPEAKS_FOR = re.compile(
+    r"\b(?!(?:for|of|the|and|de|del|la|las|los|el|y|para|por)\b)[a-z]\w+"
+    r"\s+[A-ZÁÉÍÓÚÑ][\w’'-]+\s+[A-ZÁÉÍÓÚÑ][\w’'-]+$"
+)
+
+
 def _personal_name(name: str) -> bool:
     """ "Daniel Kiprono", "María Corina Machado": two to four capitalised words, none an
     organisation's word or an acronym."""
@@ -225,12 +232,13 @@ class SourceNames:
                 if known_kind in wanted_kinds or person:
                     return known, known_kind
             return None
-        for known, known_kind in reversed(self.named):
+        bodies = [(n, k) for n, k in reversed(self.named) if not _SPEAKS_FOR.search(n)]
+        for known, known_kind in bodies:
             if any(word.startswith(head[:5]) for word in known.lower().split()):
                 return known, known_kind  # "the court" -> "Supreme Court"; fiscal -> Fiscalía
         wanted = ANAPHORA.get(head)
         if wanted:
-            for known, known_kind in reversed(self.named):
+            for known, known_kind in bodies:
                 if wanted in ("any", known_kind):
                     return known, known_kind
         return None
