@@ -377,6 +377,23 @@ def test_two_verbs_sharing_an_object_stay_one_claim() -> None:
     assert claim.statement == text.strip() and claim.quantity.value == 20  # type: ignore[union-attr]
 
 
+def test_a_date_before_the_source_is_not_part_of_its_name_and_the_government_is_the_countrys() -> (
+    None
+):
+    text = (
+        "Venezuela liberó a más presos. El Ministerio de Servicio Penitenciario informó el viernes "
+        "de 88 excarcelaciones.\n"
+        "Recordemos: el 25 de diciembre el Gobierno anunció la salida de 99 presos.\n"
+        "On 1 January the Ministry of Penitentiary Service announced a further 88 releases.\n"
+    )
+    sources = [c.source.name for c in extract_claims(text) if c.quantity]
+    assert sources == [
+        "Ministry of Penitentiary Service",
+        "Venezuelan government",
+        "the Ministry of Penitentiary Service",
+    ]
+
+
 def test_an_acronym_after_an_aside_and_a_leading_pronoun_keep_the_source() -> None:
     text = (
         "The Law Society of Kenya (LSK), however, says that at least 200 detainees face charges.\n"

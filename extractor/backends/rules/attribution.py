@@ -277,6 +277,9 @@ def _cue_before(sentence: str, verb_start: int, verb: str, article: ArticleFacts
             continue
         if not token.is_word or (token.low in _NP_BREAK and not _is_acronym(token.text)):
             break  # "El SAME confirmó": an acronym is a name, whatever word it spells
+        if token.low in DETERMINERS and words and i >= 1 and _ends_phrase(tokens[i - 1]):
+            words.append(token)  # "el 25 de diciembre el Ejecutivo de Maduro anunció": the
+            break  # phrase starts at its article; "the Committee for the Freedom" goes on
         if len(token.low) > 4 and token.low.endswith(_PARTICIPLE_ENDINGS) and token.text.islower():
             break
         words.append(token)
@@ -290,6 +293,17 @@ def _cue_before(sentence: str, verb_start: int, verb: str, article: ArticleFacts
     while words and words[0].low in _NP_LEADING_JUNK:
         words.pop(0)
     return _make_cue(sentence, words, words[0].start if words else 0, verb, article, apposition)
+
+
+def _ends_phrase(token: Token) -> bool:
+    """A word before an article that belongs to another phrase ("diciembre el", "días el"),
+    unlike the glue inside a name ("for the", "de la")."""
+    return (
+        token.is_word
+        and token.low not in _NP_GLUE
+        and token.low not in FUNCTION
+        and (token.text.islower() or token.low in TIME_WORDS)
+    )
 
 
 def _is_acronym(word: str) -> bool:

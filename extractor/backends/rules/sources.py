@@ -144,6 +144,10 @@ class SourceNames:
         owner = _owner(name)
         if owner:  # "el último balance de la organización": the organisation says it
             return self.canonical(owner, kind)
+        government = self._government(_key(name)) if _POINTER_DETERMINERS.match(name) else None
+        if government:  # "the government" is the country's, never a ministry named before
+            self.named.append((government, "government"))
+            return government, "government"
         resolved = self._resolve_pointer(name, kind)
         if resolved:
             return resolved
