@@ -310,6 +310,8 @@ def test_the_ministry_and_the_body_resolve_to_the_actor_named_before() -> None:
         ),
         ("The Lawyers Guild has since verified 45 of the releases.", "The Lawyers Guild"),
         ("El SAME confirmó que atendió a 12 personas cerca del Congreso.", "SAME"),
+        ("Las madres aseguran que les leyeron una lista de 40 nombres.", "Las madres"),
+        ("Foro Penal cifraba en 902 el número de presos políticos en diciembre.", "Foro Penal"),
     ],
 )
 def test_counting_verbs_and_words_between_a_source_and_its_verb(sentence: str, source: str) -> None:
