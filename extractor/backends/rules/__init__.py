@@ -31,7 +31,7 @@ from ..base import Answer, Identity, Request
 from .claims import extract_claims
 
 #: bump when the rules change what they extract (goes into provenance next to the model name)
-VERSION = "2"
+VERSION = "3"
 
 
 def _source_sha256() -> str:
