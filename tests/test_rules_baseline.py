@@ -232,6 +232,12 @@ def test_currency_signs_before_a_number_and_either_or_ranges(
     assert unit is None or quantity.unit == unit
 
 
+def test_a_hedge_far_into_a_long_sentence_keeps_its_own_words() -> None:
+    opening = "Relatives who had waited since dawn outside the gates, in the heat, with water, " * 3
+    [quantity] = [c.quantity for c in run(opening + "saw about 40 people leave, the group said.")]
+    assert quantity is not None and quantity.text == "about 40" and quantity.qualifier == "about"
+
+
 def test_two_or_three_days_is_no_count() -> None:
     assert not [c for c in run("The talks lasted two or three days in Oslo.") if c.quantity]
 

@@ -25,7 +25,7 @@ from .lexicon import (
     WEEKDAYS,
     word_set,
 )
-from .tokens import ahead, behind
+from .tokens import WINDOW, ahead, behind
 
 _QUALIFIERS: dict[str, Qualifier] = HEDGES  # type: ignore[assignment]
 
@@ -426,7 +426,8 @@ def _hedged(sentence: str, start: int) -> tuple[int, Qualifier]:
     hedge = _QUAL_RE.search(behind(sentence, start))
     if hedge is None:
         return start, "exact"
-    return hedge.start("qual"), _QUALIFIERS[hedge.group("qual").lower()]
+    window = max(0, start - WINDOW)  # `behind` is the window's text: its offsets start there
+    return window + hedge.start("qual"), _QUALIFIERS[hedge.group("qual").lower()]
 
 
 def _to_float(digits: str, decimal: str = ".") -> float:
