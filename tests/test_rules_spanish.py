@@ -396,6 +396,22 @@ def test_a_date_before_the_source_is_not_part_of_its_name_and_the_government_is_
     ]
 
 
+def test_ages_after_a_name_ordinal_marks_and_clock_words_are_no_counts() -> None:
+    spanish = (
+        "Carmen viajó desde Cagua para recibir a su hijo Jhonny, de 27, detenido en julio.\n"
+        "Otros seis seguían en la comisaría 1.ª y serán indagados mañana por la mañana.\n"
+    )
+    assert [c.quantity.value for c in extract_claims(spanish) if c.quantity] == [6]
+    english = '"They called us at five in the morning," said Yolimar Perez, whose son is held.\n'
+    assert not [c for c in extract_claims(english) if c.quantity]
+
+
+def test_a_capitalised_name_that_ends_like_a_participle_stays_whole() -> None:
+    text = "Según la Red de Abogados por la Protesta, 28 de los detenidos quedaron libres.\n"
+    [claim] = extract_claims(text)
+    assert claim.source.name == "Red de Abogados por la Protesta"
+
+
 def test_an_acronym_after_an_aside_and_a_leading_pronoun_keep_the_source() -> None:
     text = (
         "The Law Society of Kenya (LSK), however, says that at least 200 detainees face charges.\n"

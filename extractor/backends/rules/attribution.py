@@ -208,8 +208,9 @@ def _cue_after(
             continue
         if not token.is_word or token.low in _NP_BREAK or len(words) >= 14:
             break
-        if words and len(token.low) > 4 and token.low.endswith(_PARTICIPLE_ENDINGS):
-            break
+        participle = len(token.low) > 4 and token.low.endswith(_PARTICIPLE_ENDINGS)
+        if words and participle and token.text.islower():
+            break  # "según la ONG citada": a participle; "la Red de Abogados" is a name
         words.append(token)
     while words and words[-1].low in _NP_GLUE:
         words.pop()

@@ -331,6 +331,8 @@ def _number_hit(sentence: str, m: re.Match[str], language: str = "en") -> Hit | 
     after = ahead(sentence, end)
     if _COMPOUND_RE.match(after) or _CLOCK_RE.match(after) or _DURATION_RE.match(after):
         return None  # "six-year term", "2023-24", "10:30", "18 months"
+    if _ORDINAL_MARK.match(after):
+        return None  # "la comisaría 1.ª", "el 2º piso"
     scale = _SCALE_RE.match(after)
     if scale:
         value *= _SCALES[scale.group("scale").lower()]
@@ -387,6 +389,8 @@ def _word_hit(sentence: str, m: re.Match[str], language: str = "en") -> Hit | No
     if (previous and previous[-1] == "of") or _RATE_BEFORE_RE.search(before):
         return None  # "for every ten who go out": the base of a rate
     value, end = float(NUMBER_WORDS[m.group("word").lower()]), m.end()
+    if value <= 12 and _CLOCK_AFTER_RES[language].match(after):
+        return None  # "at five in the morning"
     scale = _SCALE_RE.match(after)
     if scale:  # "dos mil", "two thousand"
         value *= _SCALES[scale.group("scale").lower()]
@@ -418,6 +422,7 @@ def _count_of(written: str, language: str) -> float:
     return 1.0 if written.lower() in one else float(NUMBER_WORDS[written.lower()])
 
 
+_ORDINAL_MARK = re.compile(r"^\.?[ªº°]")
 _PARTITIVE = re.compile(r"^\s+of\s+(?:them|those|these|whom|the|us)\b", re.I)
 
 
@@ -440,13 +445,10 @@ def _looks_like_year(digits: str) -> bool:
 
 
 def _is_age(before: str, after: str) -> bool:
-    """ "Jane Doe, 54, said", "said Yelitza Rondon, 52.": a number set off after a name."""
-    return bool(re.search(r"[A-Z][\w’'-]*,\s*$", before)) and after.strip()[:1] in (
-        ",",
-        ".",
-        ";",
-        "",
-    )
+    """ "Jane Doe, 54, said", "said Yelitza Rondon, 52.", "su hijo Jhonny, de 27,": a number
+    set off after a name."""
+    name = re.search(r"[A-Z][\w’'-]*,\s*(?:de\s+)?$", before)
+    return bool(name) and after.strip()[:1] in (",", ".", ";", "")
 
 
 _AGE_WORDS = frozenset({"aged", "age", "ages", "edad", "edades"})
