@@ -14,6 +14,8 @@ SETS = [
     ("evals/gold-heldout", "evals/heldout", 3),
     ("evals/gold-fresh", "evals/fresh", 6),
     ("evals/gold-fresh2", "evals/fresh2", 6),
+    ("evals/gold-fresh3", "evals/fresh3", 6),
+    ("evals/gold-fresh4", "evals/fresh4", 6),
 ]
 
 
@@ -40,13 +42,9 @@ def test_every_unseen_article_is_labelled_with_verbatim_quotes_at_exact_offsets(
 def test_unseen_articles_are_not_seeds() -> None:
     seeds = {p.read_text(encoding="utf-8") for p in (ROOT / "seeds").glob("*.txt")}
     for language in LANGUAGES:
-        for path in [
-            *(ROOT / "evals/unseen" / language).glob("*.txt"),
-            *(ROOT / "evals/heldout" / language).glob("*.txt"),
-            *(ROOT / "evals/fresh" / language).glob("*.txt"),
-            *(ROOT / "evals/fresh2" / language).glob("*.txt"),
-        ]:
-            assert path.read_text(encoding="utf-8") not in seeds
+        for _, folder, _ in SETS:
+            for path in (ROOT / folder / language).glob("*.txt"):
+                assert path.read_text(encoding="utf-8") not in seeds
 
 
 def test_unseen_gold_has_claims_without_numbers_and_hedged_spanish_counts() -> None:
