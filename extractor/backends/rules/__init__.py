@@ -8,8 +8,11 @@ sentence itself as verbatim evidence; every body sentence without a number becom
 Everything is regular expressions and small word lists; the language-dependent cues live in one
 data file per language (`languages/en.toml`, `languages/es.toml`), the article's language is
 detected per article (`languages.detect`), and recurring sources get canonical names from
-`sources.toml`. Statements are the article's own sentences (a leading pointer such as "The
-group" replaced by who it points to), not decontextualised rewrites.
+`sources.toml`. Statements are the article's own sentences or clauses, not decontextualised
+rewrites; what rules can resolve is resolved in them: a leading pointer ("The group") or a
+pronoun after the words it attributes becomes who it points to, the article's acronyms are
+written out, a weekday the article pins becomes its date, and a clause the sentence's source
+asserts gets ", according to <source>".
 
 The modules follow the steps: `sentences` finds the body sentences, `quantities` the counts in
 each, `units`, `attribution`, `subjects`, `dates`, `places` and `disputes` describe them, and

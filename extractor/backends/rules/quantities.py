@@ -157,6 +157,10 @@ _FRACTION_RES = {
     else re.compile(r"(?!)")
     for code, lang in languages().items()
 }
+_SHARES = {  # "la mitad" -> 50.0, per language
+    code: {k.casefold(): float(v) for k, v in lang.data.get("fractions", {}).items()}
+    for code, lang in languages().items()
+}
 _OF_AFTER = re.compile(r"^\s+(?:of|de|del)\b", re.I)
 # "26 dic", "27 mar (AIN)": a day before an abbreviated month, in that language only ("20 may
 # have died" is English)
@@ -285,12 +289,11 @@ def find_quantities(sentence: str, language: str = "en") -> list[Hit]:
         start, qualifier = _hedged(sentence, m.start())
         hits.append(Hit(start, m.end(), "range", None, lower=lo, upper=hi))
         taken.append((start, m.end()))
-    shares = languages()[language].data.get("fractions", {})
     for m in _FRACTION_RES[language].finditer(sentence):
         start, qualifier = _hedged(sentence, m.start())
         if start == m.start() and not _OF_AFTER.match(ahead(sentence, m.end())):
             continue  # "half an hour", "a third term": no share of anyone
-        share = float(shares[next(k for k in shares if k.casefold() == m.group().casefold())])
+        share = _SHARES[language][" ".join(m.group().split()).casefold()]
         hits.append(Hit(start, m.end(), qualifier, share, glued="percent"))
         taken.append((start, m.end()))
     for m in _VAGUE_RES[language].finditer(sentence):
@@ -407,8 +410,8 @@ def _word_hit(sentence: str, m: re.Match[str], language: str = "en") -> Hit | No
 
 
 def _range_joined(sentence: str, m: re.Match[str], language: str) -> bool:
-    """ "2,000 to 5,000" is a range; "from 20 to 35", "rose 20 to 35" are a change, and a
-    number, day or month right before the first one ("10 to 20 to 30", "June 5 to 9") no range."""
+    """ "2,000 to 5,000" is a range; after a word of the language's `range_not_after` ("from 20
+    to 35", "rose 20 to 35") it is a change, and after a month ("June 5 to 9") two days."""
     before = behind(sentence, m.start()).split()
     previous = before[-1].casefold().strip("(,") if before else ""
     not_after = languages()[language].data["numbers"].get("range_not_after", "").split()
@@ -455,7 +458,7 @@ _AGE_WORDS = frozenset({"aged", "age", "ages", "edad", "edades"})
 
 
 def _after_age_word(sentence: str, start: int) -> bool:
-    words = sentence[:start].split()
+    words = behind(sentence, start).split()
     if len(words) >= 2 and words[-1].lower() in ("of", "de") and words[-2].lower() in _AGE_WORDS:
         return True  # "under the age of 18", "menores de edad de 16"
     return bool(words) and words[-1].lower().strip("(,") in _AGE_WORDS
