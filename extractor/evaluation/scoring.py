@@ -91,7 +91,7 @@ def match_pairs(
     if not allowed.any():
         return [], scores, allowed
     keys = [quantity_key(g) for g in golds]
-    agree = np.array([[quantity_key(p) == key for key in keys] for p in preds])
+    agree = np.array([[mine == key for key in keys] for mine in map(quantity_key, preds)])
     weight = np.where(allowed, scores.weight + QUANTITY_TIE_BREAK * agree, 0.0)
     rows, cols = linear_sum_assignment(weight, maximize=True)
     pairs = [

@@ -28,6 +28,7 @@ from .lexicon import (
 from .tokens import WINDOW, ahead, behind
 
 _QUALIFIERS: dict[str, Qualifier] = HEDGES  # type: ignore[assignment]
+_HEDGE_WORDS = "|".join(sorted(_QUALIFIERS, key=len, reverse=True))  # longest first
 
 _SCALES = SCALES
 _CURRENCIES = {
@@ -124,14 +125,18 @@ def _currency(written: str) -> str:
 _RANGE_RES = {code: _range_re(lang.data, lang.decimal) for code, lang in languages().items()}
 
 
+def _count_pattern(words: object) -> str:
+    """Digits, or one of the language's number words."""
+    return rf"(?:\d+|{_alternation(words)})"
+
+
 def _ratio_re(data: dict[str, Any]) -> re.Pattern[str]:
     """ "one in five", "uno de cada cinco", "3 in 10": the language's `ratio` words (optional)
     between two counts; `one` names the words for 1, which count nowhere else."""
     numbers = data["numbers"]
     if not numbers.get("ratio"):
         return re.compile(r"(?!)")
-    words = {**numbers["words"], **dict.fromkeys(numbers.get("one", "").split(), 1)}
-    count = rf"(?:\d+|{_alternation(words)})"
+    count = _count_pattern([*numbers["words"], *numbers.get("one", "").split()])
     joiner = _phrases([numbers["ratio"]])
     return re.compile(rf"\b(?P<part>{count})\s+(?:{joiner})\s+(?P<whole>{count})\b", re.I)
 
@@ -145,7 +150,7 @@ def _alternative_re(data: dict[str, Any]) -> re.Pattern[str]:
     numbers = data["numbers"]
     if not numbers.get("range_alternative"):
         return re.compile(r"(?!)")
-    count = rf"(?:\d+|{_alternation(numbers['words'])})"
+    count = _count_pattern(numbers["words"])
     joiner = _alternation(numbers["range_alternative"].split())
     return re.compile(rf"\b(?P<lo>{count})\s+(?:{joiner})\s+(?P<hi>{count})\b(?!\s*%)", re.I)
 
@@ -186,7 +191,7 @@ _CLOCK_AFTER_RES = {
 }
 _WEEKDAY_BEFORE_RE = re.compile(rf"\b(?:{WEEKDAYS})\s+$")  # "el miércoles 19", "Wednesday 19"
 _QUAL_RE = re.compile(
-    rf"(?:^|(?<=[\s(“\"'—–-]))(?P<qual>{'|'.join(sorted(_QUALIFIERS, key=len, reverse=True))})"
+    rf"(?:^|(?<=[\s(“\"'—–-]))(?P<qual>{_HEDGE_WORDS})"
     r"\s+$",
     re.I,
 )
@@ -221,7 +226,7 @@ _MONTH_BEFORE_RE = re.compile(rf"\b{MONTH}\s+$")
 _DAY_MONTH = "|".join(map(re.escape, union_list("connectives", "day_month")))
 _MONTH_AFTER_RE = re.compile(rf"^(?:st|nd|rd|th)?\s+(?:(?:{_DAY_MONTH})\s+)?{MONTH}")
 _CONVERSION_GAP = re.compile(  # "134km (83 miles)", "5,000 lari (about £1,450)"
-    rf"^\s*\(\s*(?:(?:{'|'.join(sorted(_QUALIFIERS, key=len, reverse=True))})\s+)?$", re.I
+    rf"^\s*\(\s*(?:(?:{_HEDGE_WORDS})\s+)?$", re.I
 )
 
 
@@ -355,7 +360,7 @@ def _number_hit(sentence: str, m: re.Match[str], language: str = "en") -> Hit | 
         end += money.end()
         glued = money.group("cur").lower()  # "50.000 quetzales": money, not people
     if currency:
-        glued = _CURRENCIES[currency.strip().lower()]
+        glued = _currency(currency)
     before = behind(sentence, m.start())
     if _RATE_BEFORE_RE.search(before) or _BACK_REFERENCE_RE.search(before):
         return None
@@ -409,20 +414,30 @@ def _word_hit(sentence: str, m: re.Match[str], language: str = "en") -> Hit | No
     return Hit(start, end, qualifier, value)
 
 
+# per language: the words after which "20 to 35" is a change, and the words for 1 in a ratio
+_NOT_AFTER = {
+    code: frozenset(lang.data["numbers"].get("range_not_after", "").split())
+    for code, lang in languages().items()
+}
+_ONE = {
+    code: frozenset(lang.data["numbers"].get("one", "").split())
+    for code, lang in languages().items()
+}
+
+
 def _range_joined(sentence: str, m: re.Match[str], language: str) -> bool:
     """ "2,000 to 5,000" is a range; after a word of the language's `range_not_after` ("from 20
     to 35", "rose 20 to 35") it is a change, and after a month ("June 5 to 9") two days."""
-    before = behind(sentence, m.start()).split()
-    previous = before[-1].casefold().strip("(,") if before else ""
-    not_after = languages()[language].data["numbers"].get("range_not_after", "").split()
-    return previous not in not_after and not _MONTH_BEFORE_RE.search(behind(sentence, m.start()))
+    before = behind(sentence, m.start())
+    words = before.split()
+    previous = words[-1].casefold().strip("(,") if words else ""
+    return previous not in _NOT_AFTER[language] and not _MONTH_BEFORE_RE.search(before)
 
 
 def _count_of(written: str, language: str) -> float:
     if written.isdigit():
         return float(written)
-    one = languages()[language].data["numbers"].get("one", "").split()
-    return 1.0 if written.lower() in one else float(NUMBER_WORDS[written.lower()])
+    return 1.0 if written.lower() in _ONE[language] else float(NUMBER_WORDS[written.lower()])
 
 
 _ORDINAL_MARK = re.compile(r"^\.?[ªº°]")
