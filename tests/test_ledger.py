@@ -285,12 +285,17 @@ def test_ledger_command_on_a_missing_file_is_a_usage_error(tmp_path) -> None:
 LEDGER_GOLD = ROOT / "evals" / "ledger" / "gold.json"
 
 
-def test_the_fresh_ledger_gold_names_only_quantity_claims_of_the_fresh_articles() -> None:
+@pytest.mark.parametrize(
+    ("name", "prefixes"), [("fresh.json", {"fr_"}), ("fresh34.json", {"f3_", "f4_"})]
+)
+def test_the_fresh_ledger_gold_names_only_quantity_claims_of_the_fresh_articles(
+    name: str, prefixes: set[str]
+) -> None:
     from extractor.ledger_eval import load_gold
 
-    gold, records = load_gold(LEDGER_GOLD.with_name("fresh.json"))
+    gold, records = load_gold(LEDGER_GOLD.with_name(name))
     claims = [c for g in gold.groups for c in g.claims]
-    assert len(claims) == len(set(claims)) and {r.id[:3] for r in records} == {"fr_"}
+    assert len(claims) == len(set(claims)) and {r.id[:3] for r in records} == prefixes
     by_id = {r.id: r for r in records}
     for ref in claims:
         article, index = ref.split("#")
