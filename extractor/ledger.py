@@ -17,7 +17,8 @@ second (English and Spanish cue words):
   counts other people or things ("relatives waiting", "families", "boats", "votes") is its own
   measure, whatever the statement's cue words.
 - **kind** of number: an `event` count (the 99 released on 25 December), a `cumulative` running
-  total ("nearly 2,000 released since", "so far", "desde", "hasta ahora"; but a verification
+  total ("nearly 2,000 released since", "so far", "desde", "hasta ahora", a count "between 25
+  December and 3 January", dated by its first day; but a verification
   "so far" of a release, "has so far been able to verify 61 of the 99", is that release's
   event count, and "since dawn" one day's count as it goes), a `stock` that is still
   held at one time (held, missing: "more than 700 remain"), or a `measure` (134 km). Numbers of
@@ -44,7 +45,9 @@ second (English and Spanish cue words):
 2. Dated claims of one block and day are one event, unless their places disagree or their
    statements share no topic word (the content-word stems of the statement, so "a fire in Lagos
    killed 40 on December 25" and "police killed 3 protesters in Caracas on December 25" stay
-   apart).
+   apart). Running totals and stocks of one day need no shared word when both name the same
+   place: "187 excarcelaciones desde el 25 de diciembre" and "114 releases since Dec. 25", both
+   in Venezuela, are one running total.
 3. Undated claims are swept in order of their figure: event counts join when their figures are
    within 10% (87 and 88), stocks and totals when within 3x (one number at a time: the
    differing counts are what the ledger exists to show). A cluster never spans more than 3x:
@@ -642,6 +645,10 @@ class _Forest:
         mine = self.places.get(self.find(a), frozenset())
         return not mine or not places or bool(mine & places)
 
+    def shares_place(self, a: int, places: frozenset[str]) -> bool:
+        """Both say where, and a place word is the same."""
+        return bool(self.places.get(self.find(a), frozenset()) & places)
+
     def groups(self) -> list[list[int]]:
         out: dict[int, list[int]] = {}
         for n in range(len(self.parent)):
@@ -710,7 +717,11 @@ def _same_day(items: list[_Item], members: list[int], forest: _Forest) -> list[l
             if (
                 (year is None or not years or years == {year})
                 and forest.places_agree(cluster[0], item.places)
-                and (_shares_topic(item.words, words) or _ratio(item.figures, first.figures) == 1)
+                and (
+                    _shares_topic(item.words, words)
+                    or _ratio(item.figures, first.figures) == 1
+                    or (item.kind != "event" and forest.shares_place(cluster[0], item.places))
+                )
             ):
                 forest.union(cluster[0], n)
                 cluster.append(n)

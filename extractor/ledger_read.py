@@ -382,6 +382,8 @@ def _kind(measure: str, claim: ClaimText, text: str, day: int | None, stance: st
         return "measure"
     if measure in _STOCKS:
         return "stock"
+    if _spans_days(claim.statement):
+        return "cumulative"  # "between 25 December and 3 January": a total over the period
     both = f"{(claim.time_text or '').casefold()} | {text}"
     if not _RUNNING_GATE.search(both):
         return "event"
@@ -429,6 +431,23 @@ def _place_words(location: str | None) -> frozenset[str]:
         return frozenset()
     words = re.findall(r"\w+", _strip_accents(location.casefold()))
     return frozenset(w[:6] for w in words if w not in _NOT_A_PLACE and len(w) > 1)
+
+
+_SPAN_FROM = re.compile(r"\b(?:between|from|entre|del|desde)\s+(?:the\s+|el\s+)?$", re.IGNORECASE)
+_SPAN_TO = re.compile(
+    r"^[^.;]{1,30}?\s(?:and|to|through|until|y|al|hasta)\s+(?:the\s+|el\s+)?$", re.IGNORECASE
+)
+
+
+def _spans_days(statement: str) -> bool:
+    """Whether the statement counts over a period between two days: "between 25 December 2025
+    and 3 January 2026", "del 25 de diciembre al 3 de enero"."""
+    days = [at for at, *_ in _day_dates(statement)]
+    return any(
+        _SPAN_FROM.search(statement, max(0, start - 14), start)
+        and _SPAN_TO.match(statement[start:end])
+        for start, end in itertools.pairwise(days)
+    )
 
 
 def _dates_in(claim: ClaimText) -> int:

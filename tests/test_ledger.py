@@ -449,6 +449,46 @@ def test_a_day_with_its_year_joins_the_same_day_without_one_but_not_another_year
     assert {"a", "b"} in together and not any("c" in s and len(s) > 1 for s in together)
 
 
+def test_a_count_between_two_days_is_a_running_total_set_against_the_others_of_that_period() -> (
+    None
+):
+    ledger = build_ledger(
+        [
+            record("en", claim("The ministry announced 274 releases of political prisoners "
+                               "between 25 December 2025 and 3 January 2026.", 274,
+                               source="ministry", kind="government", location="Venezuela")),
+            record("es", claim("Foro Penal verificó 156 excarcelaciones del 25 de diciembre al "
+                               "3 de enero.", 156, location="Venezuela")),
+            record("ngo", claim("Foro Penal said it could verify 114 releases in Venezuela "
+                                "since Dec. 25.", 114, time_text="since Dec. 25",
+                                location="Venezuela")),
+            record("day", claim("The ministry released 99 prisoners on 25 December.", 99,
+                                source="ministry", kind="government", time_text="25 December",
+                                location="Venezuela")),
+        ]
+    )  # fmt: skip
+    group = group_with(ledger, 274, 156, 114)
+    assert group.kind == "cumulative" and 99 not in figures(group)
+    pairs = {frozenset((group.values[c.a].value, group.values[c.b].value)) for c in group.conflicts}
+    assert frozenset((274, 114)) in pairs
+
+
+def test_running_totals_since_one_day_at_one_place_are_one_count_without_shared_words() -> None:
+    ledger = build_ledger(
+        [
+            record("es", claim("El Gobierno de Nicolás Maduro anunció 187 excarcelaciones desde "
+                               "el 25 de diciembre.", 187, source="Gobierno", kind="government",
+                               time_text="desde el 25 de diciembre", location="Venezuela")),
+            record("en", claim("Foro Penal said it had been able to verify only 114 releases "
+                               "of people detained over the protests since Dec. 25.", 114,
+                               time_text="since Dec. 25", location="Venezuela")),
+            record("ke", claim("Police said 150 people had been freed on bail in Nairobi since "
+                               "Dec. 25.", 150, time_text="since Dec. 25", location="Nairobi")),
+        ]
+    )  # fmt: skip
+    assert set(group_with(ledger, 187, 114).articles) == {"es", "en"}
+
+
 def test_the_country_named_as_the_country_is_no_other_place() -> None:
     ledger = build_ledger(
         [
