@@ -54,10 +54,12 @@ second (English and Spanish cue words):
    100, 108, 117, ... 1,000, each a tenth above the one before, are not one count.
 4. Each undated (or verification-dated) cluster then joins the dated event it fits best, looked
    up among the nearest figures of its block: every member must be either close (within 10%) to
-   a figure of the event, or be the other side of an announced-vs-verified pair ("N released"
-   from an official and "at least M verified" by an NGO, M <= N <= 3M) with no announced figure
-   of that event contradicting it. Topic words are not needed here: an official's "150 have been
-   freed" and an NGO's "at least 112 releases verified on June 14" share none. Except for vague
+   a figure of the event (from another article, sharing a topic word or a place with it: an
+   equal figure alone is no evidence across stories), or be the other side of an
+   announced-vs-verified pair ("N released" from an official and "at least M verified" by an
+   NGO, M <= N <= 3M) with no announced figure of that event contradicting it. Topic words are
+   not needed for the pair: an official's "150 have been freed" and an NGO's "at least 112
+   releases verified on June 14" share none. Except for vague
    counts: "hundreds" fits any figure from 200 to 999, so it joins an event only from one of its
    articles or sharing a topic word with it (Lahore's "hundreds released" is not Venezuela's 187).
 5. Parts join the total they are part of. A part within 10% of a total of its day (or a part
@@ -693,6 +695,7 @@ def _cluster_block(items: list[_Item], members: list[int], forest: _Forest) -> N
         else:
             forest.union(target, n)
             cores[target].append(n)  # keyed by the root the index knows
+            index.about.pop(target, None)
     for day_members in unattached.values():  # verifications of events nobody else dated
         for cluster in _same_day(items, day_members, forest):
             cores[forest.find(cluster[0])] = cluster
@@ -853,6 +856,7 @@ class _FigureIndex:
     def __init__(self, items: list[_Item], cores: dict[int, list[int]]) -> None:
         self.items = items
         self.cores: dict[int, _Core] = {}
+        self.about: dict[int, _About] = {}  # a core's articles and words, once looked at
         entries = set()
         for root, ms in cores.items():
             core = _Core(
@@ -895,16 +899,27 @@ class _FigureIndex:
         places = frozenset().union(*(self.items[n].places for n in cluster))
         # "hundreds" fits any figure from 200 to 999: it needs more than that to join an event
         vague = all(high > 2 * max(low, 1.0) for low, high in loose.figures)
-        claims = [self.items[n] for n in cluster] if vague else []
+        claims = [self.items[n] for n in cluster]
         scored = []
         for root in self.candidates(loose.figures[len(loose.figures) // 2][0]):
-            if vague and not _related(claims, _about(self.items, self.cores[root].members)):
+            if vague and not self.related(claims, root):
                 continue
             if forest.places_agree(root, places):
-                score = _fit(loose, self.cores[root], stock)
-                if score is not None:
-                    scored.append((score, root))
+                fit = _fit(loose, self.cores[root], stock)
+                if fit is None:
+                    continue
+                score, close = fit
+                # the same figure alone is no evidence across stories: from another article it
+                # needs a shared topic word or place (an announced-vs-verified pair needs neither)
+                if close and not (forest.shares_place(root, places) or self.related(claims, root)):
+                    continue
+                scored.append((score, root))
         return min(scored)[1] if scored else None
+
+    def related(self, claims: list[_Item], root: int) -> bool:
+        if root not in self.about:
+            self.about[root] = _about(self.items, self.cores[root].members)
+        return _related(claims, self.about[root])
 
 
 def _related(claims: list[_Item], others: _About) -> bool:
@@ -946,8 +961,9 @@ class _Loose:
         return loose
 
 
-def _fit(loose: _Loose, core: _Core, stock: bool) -> float | None:
-    """How well an undated cluster fits a dated one (lower is better), or None if it does not.
+def _fit(loose: _Loose, core: _Core, stock: bool) -> tuple[float, bool] | None:
+    """How well an undated cluster fits a dated one (lower is better) and whether by a close
+    figure (else as the other side of an announced-vs-verified pair), or None if it does not.
 
     A cluster fits when one of its figures is within 10% of one of the event's, or when it is
     the other side of the event's announced-vs-verified pair: verified figures at most the
@@ -958,7 +974,7 @@ def _fit(loose: _Loose, core: _Core, stock: bool) -> float | None:
     small, large = sorted((loose.figures, core.figures), key=len)
     ratio = min(_nearest(f, large) for f in small)
     if ratio <= 1 + CLOSE_FIGURES:
-        return ratio
+        return ratio, True
     if stock or ratio > MAX_RATIO:
         return None
     mine, theirs = loose.verified, loose.others
@@ -973,7 +989,7 @@ def _fit(loose: _Loose, core: _Core, stock: bool) -> float | None:
         return None
     if not same_side.empty and cluster.farthest(same_side) > 1 + CLOSE_FIGURES:
         return None
-    return ratio
+    return ratio, False
 
 
 @dataclass(slots=True)

@@ -434,6 +434,8 @@ def _place_words(location: str | None) -> frozenset[str]:
 
 
 _SPAN_FROM = re.compile(r"\b(?:between|from|entre|del|desde)\s+(?:the\s+|el\s+)?$", re.IGNORECASE)
+_SPAN_HINT = re.compile(r"\b(?:between|from|entre|del|desde)\b", re.IGNORECASE)
+_SPAN_GATE = _gate("between", "from", "entre", "del", "desde")
 _SPAN_TO = re.compile(
     r"^[^.;]{1,30}?\s(?:and|to|through|until|y|al|hasta)\s+(?:the\s+|el\s+)?$", re.IGNORECASE
 )
@@ -442,6 +444,8 @@ _SPAN_TO = re.compile(
 def _spans_days(statement: str) -> bool:
     """Whether the statement counts over a period between two days: "between 25 December 2025
     and 3 January 2026", "del 25 de diciembre al 3 de enero"."""
+    if not _may_match(statement, _SPAN_GATE, _SPAN_HINT):
+        return False
     days = [at for at, *_ in _day_dates(statement)]
     return any(
         _SPAN_FROM.search(statement, max(0, start - 14), start)

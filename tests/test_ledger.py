@@ -489,6 +489,25 @@ def test_running_totals_since_one_day_at_one_place_are_one_count_without_shared_
     assert set(group_with(ledger, 187, 114).articles) == {"es", "en"}
 
 
+def test_an_undated_figure_of_another_story_joins_no_event_by_its_equal_figure_alone() -> None:
+    ledger = build_ledger(
+        [
+            record("colombo", claim("The ministry said 19 detainees were freed in Colombo on "
+                                    "3 March.", 19, source="ministry", kind="government",
+                                    time_text="3 March", location="Sri Lanka")),
+            record("andes", claim("Diecinueve campesinos recuperaron la libertad tras la "
+                                  "audiencia.", 19, source="abogados", kind="other")),
+            record("same", claim("Nineteen detainees walked free from Colombo's Welikada jail, "
+                                 "the ministry said.", 19, source="ministry",
+                                 kind="government")),
+        ]
+    )  # fmt: skip
+    assert sorted(sorted(g.articles) for g in ledger.view(show_all=True).groups) == [
+        ["andes"],
+        ["colombo", "same"],
+    ]
+
+
 def test_the_country_named_as_the_country_is_no_other_place() -> None:
     ledger = build_ledger(
         [
@@ -729,6 +748,7 @@ def _gated_patterns() -> list[tuple[str, re.Pattern[str], re.Pattern[str], bool]
     cases += [("month", r._MONTH_GATE, r._MONTH_HINT, True)]
     cases += [("holiday", r._HOLIDAY_GATE, r._HOLIDAY_HINT, True)]
     cases += [("unconfirmed", r._UNCONFIRMED_GATE, r._UNCONFIRMED, True)]
+    cases += [("span", r._SPAN_GATE, r._SPAN_HINT, True)]
     return cases
 
 
