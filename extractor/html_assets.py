@@ -49,6 +49,8 @@ nav.toc a, a { color: var(--accent); text-decoration: none; }
 .group h3 { margin: 4px 0; }
 .group tr.clash td:first-child::before { content: "✗ "; color: var(--bad); font-weight: 700; }
 .cols { display: grid; grid-template-columns: minmax(0, 3fr) minmax(300px, 2fr); gap: 24px; }
+.listing { position: sticky; top: 8px; align-self: start; max-height: calc(100vh - 16px);
+  overflow: auto; }
 .text { white-space: pre-wrap; font: 15px/1.65 Georgia, "Times New Roman", serif;
   padding: 12px 16px; background: #fffdf7; border: 1px solid var(--line); border-radius: 6px; }
 mark { background: rgba(var(--hl), .28); color: inherit; border-radius: 2px; cursor: pointer; }
@@ -104,7 +106,8 @@ svg .fig:hover .figlabel, svg .fig.linked .figlabel, svg .fig.active .figlabel {
 svg .bar.p { fill: #54aeff; } svg .bar.r { fill: #4ac26b; } svg .bar.f1 { fill: #1f2328; }
 svg .delta.up { fill: var(--good); } svg .delta.down { fill: var(--bad); }
 svg .delta.flat { fill: #8c959f; }
-@media (max-width: 900px) { .cols { grid-template-columns: 1fr; } main { padding: 0 12px 120px; } }
+@media (max-width: 900px) { .cols { grid-template-columns: 1fr; } main { padding: 0 12px 120px; }
+  .listing { position: static; max-height: none; } }
 """
 
 JS = """
@@ -194,12 +197,27 @@ JS = """
     pinned = keys;
     mark(keys, "active", true);
     show(keys);
-    // a highlight's claim is the one listed beside it, in its own article (not the ledger)
-    const scope = el.closest("section.article") || document;
-    const other = el.tagName === "MARK"
-      ? scope.querySelector('li[data-claim="' + CSS.escape(keys[0]) + '"]')
-      : document.querySelector('mark[data-claims~="' + CSS.escape(keys[0]) + '"]');
-    if (other) other.scrollIntoView({ block: "nearest" });
+    // a highlight's claim is the one listed beside it, in its own article (not the ledger):
+    // that list scrolls, the text stays in view where the reader clicked; a claim of the list
+    // brings its highlight into view; a figure of the ledger moves nothing
+    const scope = el.closest("section.article");
+    if (!scope) return;
+    if (el.tagName === "MARK") {
+      const item = scope.querySelector('li[data-claim="' + CSS.escape(keys[0]) + '"]');
+      if (item) reveal(item);
+    } else {
+      const hl = scope.querySelector('mark[data-claims~="' + CSS.escape(keys[0]) + '"]');
+      if (hl) hl.scrollIntoView({ block: "nearest" });
+    }
+  }
+
+  function reveal(item) {  // scroll the list so the item is in the part of it on screen
+    const box = item.closest(".listing");
+    if (!box) return;
+    const b = box.getBoundingClientRect(), r = item.getBoundingClientRect();
+    const top = Math.max(b.top, 0), bottom = Math.min(b.bottom, innerHeight);
+    if (r.top < top || r.bottom > bottom) box.scrollTop += r.top - top - (bottom - top) / 3;
+    item.scrollIntoView({ block: "nearest" });  // the page moves only if the list could not
   }
 
   const hit = (event) => event.target.closest("[data-claim], mark[data-claims]");

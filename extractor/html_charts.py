@@ -183,10 +183,11 @@ def score_bars(rows: Sequence[tuple[str, float | None, float | None, float | Non
     return "".join(out)
 
 
-def delta_chart(deltas: Sequence[tuple[str, float | None]]) -> str:
-    """Each metric's change against the old report: right of 0 better, left worse."""
+def delta_chart(deltas: Sequence[tuple[str, float | None, float | None]]) -> str:
+    """Each metric's change against the old report, from (name, delta, gain) rows: right of 0
+    better, left worse (a share of hallucinations that rises is worse: its gain is -delta)."""
     left, half, row = 230, 210, 20
-    biggest = max((abs(d) for _, d in deltas if d is not None), default=0.0) or 1.0
+    biggest = max((abs(d) for _, d, _ in deltas if d is not None), default=0.0) or 1.0
     height = 10 + row * len(deltas)
     zero = left + half
     out = [
@@ -195,17 +196,17 @@ def delta_chart(deltas: Sequence[tuple[str, float | None]]) -> str:
         "<title>Metric deltas against the old report</title>"
         f'<line class="axis" x1="{zero}" y1="0" x2="{zero}" y2="{height}"/>'
     ]
-    for k, (name, delta) in enumerate(deltas):
+    for k, (name, delta, better) in enumerate(deltas):
         y = 5 + k * row
         out.append(
             f'<text class="barlabel" x="{left - 8}" y="{y + 11}" text-anchor="end">'
             f"{_e(name)}</text>"
         )
-        if delta is None:
+        if delta is None or better is None:
             continue
         width = abs(delta) / biggest * half
-        x0 = zero if delta >= 0 else zero - width
-        cls = "up" if delta > 0 else "down" if delta < 0 else "flat"
+        x0 = zero if better >= 0 else zero - width
+        cls = "up" if better > 0 else "down" if better < 0 else "flat"
         out.append(
             f'<rect class="delta {cls}" x="{_n(x0)}" y="{y + 2}" width="{_n(max(width, 1))}" '
             f'height="12"><title>{_e(name)} {delta:+.3f}</title></rect>'

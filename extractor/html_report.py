@@ -30,6 +30,7 @@ from .evaluation.report import (
     Comparison,
     EvalReport,
     RunInfo,
+    gain,
     quality_rows,
     score_rows,
 )
@@ -197,7 +198,8 @@ def _article(index: int, record: ArticleResult, data: _Data) -> str:
     return (
         f'<section class="article" id="a{index}"><h2>{e(record.id)}</h2>'
         f'<p class="meta">{meta}</p><div class="cols">{body}'
-        f'<div><ol class="claims">{"".join(listed)}</ol>{not_found}</div></div></section>'
+        f'<div class="listing"><ol class="claims">{"".join(listed)}</ol>{not_found}</div>'
+        "</div></section>"
     )
 
 
@@ -322,10 +324,11 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.3f}"
 
 
-def _delta(value: float | None) -> str:
-    if value is None:
+def _delta(name: str, value: float | None) -> str:
+    better = gain(name, value)
+    if value is None or better is None:
         return '<td class="num">—</td>'
-    cls = "up" if value > 0 else "down" if value < 0 else ""
+    cls = "up" if better > 0 else "down" if better < 0 else ""
     return f'<td class="num {cls}">{value:+.3f}</td>'
 
 
@@ -380,10 +383,12 @@ def _metrics(report: EvalReport, comparison: Comparison | None) -> str:
     if comparison is not None:
         deltas = "".join(
             f'<tr><td>{e(name)}</td><td class="num">{_pct(old)}</td>'
-            f'<td class="num">{_pct(new)}</td>{_delta(delta)}</tr>'
+            f'<td class="num">{_pct(new)}</td>{_delta(name, delta)}</tr>'
             for name, (old, new, delta) in comparison.deltas.items()
         )
-        chart = delta_chart([(name, d) for name, (_, _, d) in comparison.deltas.items()])
+        chart = delta_chart(
+            [(name, d, gain(name, d)) for name, (_, _, d) in comparison.deltas.items()]
+        )
         out += (
             f"<h2>Compared with the old report</h2>{chart}"
             '<table id="deltas"><tr><th>metric</th>'

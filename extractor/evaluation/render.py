@@ -7,7 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..terminal import safe
-from .report import Comparison, EvalReport, quality_rows, score_rows
+from .report import Comparison, EvalReport, gain, quality_rows, score_rows
 
 MAX_LISTED = 8
 
@@ -89,7 +89,8 @@ def print_comparison(comparison: Comparison, console: Console) -> None:
     for column in ("metric", "old", "new", "delta"):
         table.add_column(column, justify="left" if column == "metric" else "right")
     for name, (old, new, delta) in comparison.deltas.items():
-        colour = "" if not delta else ("green" if delta > 0 else "red")
+        better = gain(name, delta)
+        colour = "" if not better else ("green" if better > 0 else "red")
         shown = "—" if delta is None else f"{delta:+.3f}"
         table.add_row(
             safe(name), _pct(old), _pct(new), f"[{colour}]{shown}[/{colour}]" if colour else shown

@@ -236,6 +236,25 @@ class Comparison(BaseModel):
     articles: list[ArticleDelta]
 
 
+#: metrics where a rise is worse (what [maximum] in the thresholds caps)
+LOWER_IS_BETTER = frozenset(
+    {
+        "compound.share",
+        "decontextualisation.unresolved",
+        "grounding.fuzzy",
+        "grounding.none",
+        "hallucinations.share",
+    }
+)
+
+
+def gain(metric: str, delta: float | None) -> float | None:
+    """A metric's change as an improvement: positive is better, whichever way the metric runs."""
+    if delta is None:
+        return None
+    return -delta if metric in LOWER_IS_BETTER else delta
+
+
 def compare(old: EvalReport, new: EvalReport) -> Comparison:
     """Per-metric deltas, and per article which gold claims were gained or lost."""
     old_m, new_m = old.metrics(), new.metrics()
