@@ -520,13 +520,14 @@ def report_cmd(
     from datetime import UTC, datetime
 
     from .html_report import render_run_report
-    from .report_texts import with_texts
+    from .report_texts import missing_texts, with_texts
 
     try:
         loaded = _load_run(records)
         modified = datetime.fromtimestamp(records.stat().st_mtime, UTC)
+        texts = with_texts(loaded.values(), base=records.parent)
         page = render_run_report(
-            with_texts(loaded.values(), base=records.parent),
+            texts,
             source=str(records),
             modified=modified.isoformat(timespec="seconds"),
         )
@@ -536,6 +537,14 @@ def report_cmd(
         raise _fail(str(exc)) from None
     claims = sum(len(r.claims) for r in loaded.values())
     typer.echo(f"report written to {output} ({len(loaded)} articles, {claims} claims)")
+    if missing := missing_texts(texts):
+        typer.echo(
+            f"warning: {missing} of {len(texts)} articles have no text, so their evidence is "
+            "listed, not highlighted: the records hold none and their inputs (`source`) are not "
+            f"found from here or above {records.parent} (or changed since the run); run report "
+            "where run ran, or run with --include-text",
+            err=True,
+        )
 
 
 @app.command("ledger")

@@ -41,7 +41,6 @@ from .ledger import Ledger, build_ledger
 from .schemas import ArticleResult, Claim
 
 CLASH = ' class="clash"'
-ALIGNMENTS = ("exact", "fuzzy", "none")
 _Data = list[tuple[str, dict[str, Any]]]  # (key, claim fields) for the script
 
 
@@ -175,11 +174,13 @@ def _article(index: int, record: ArticleResult, data: _Data) -> str:
             listed.append(item)
         else:
             missing.append(item)
-    counts = {a: sum(c.evidence.alignment == a for c in record.claims) for a in ALIGNMENTS}
-    meta = (
-        f"{e(record.source or '')} · {e(record.status)} · {len(record.claims)} claims · "
-        f"{counts['exact']} exact, {counts['fuzzy']} fuzzy, {counts['none']} not found"
+    fuzzy = sum(fz for *_, fz in spans)  # counted as drawn, so the header and lists agree
+    placed = (
+        f"{len(spans) - fuzzy} exact, {fuzzy} fuzzy, {len(missing)} not found"
+        if text is not None
+        else "no text to place them in"
     )
+    meta = f"{e(record.source or '')} · {e(record.status)} · {len(record.claims)} claims · {placed}"
     if record.error:
         meta += f' · <span class="error">{e(record.error.type)}: {e(record.error.message)}</span>'
     if text is None:

@@ -21,7 +21,10 @@ _LINE = re.compile(r"^(?P<path>.+):(?P<line>\d+)$")
 
 
 def with_texts(records: Iterable[ArticleResult], base: Path | None = None) -> list[ArticleResult]:
-    """The records, each with its article text when the record lacks it and its input has it."""
+    """The records, each with its article text when the record lacks it and its input has it.
+
+    `base`: the records' folder; inputs are looked for from here, then from it and the folders
+    above it."""
     out = []
     for record in records:
         if record.text is None and record.source:
@@ -42,9 +45,11 @@ def _reproduces(record: ArticleResult, text: str) -> bool:
 
 
 def _candidates(path: str, base: Path | None) -> list[Path]:
+    """The input as named (from here), else from the records' folder or any folder above it
+    (`out/claims.jsonl` names `seeds/001.txt`, relative to where `run` ran: out/'s parent)."""
     found = [Path(path)]
     if base is not None and not Path(path).is_absolute():
-        found.append(base / path)
+        found += [folder / path for folder in (base.absolute(), *base.absolute().parents)]
     return [p for p in found if p.is_file()]
 
 
@@ -71,3 +76,8 @@ def _jsonl_text(path: Path, number: int) -> str | None:
     except (OSError, json.JSONDecodeError):
         return None
     return None
+
+
+def missing_texts(records: Iterable[ArticleResult]) -> int:
+    """How many articles with claims have no text to highlight them in."""
+    return sum(1 for r in records if r.text is None and r.claims)

@@ -376,6 +376,33 @@ def test_the_report_as_the_readme_makes_it_shows_highlighted_evidence(
         assert keys == located
 
 
+def test_the_report_finds_the_inputs_from_any_folder_and_says_when_it_cannot(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "seeds", project / "seeds")
+    env = cli_env(None, tmp_path / "cache")
+    made = run_process("run", "seeds/", "-o", "out/claims.jsonl", "--model", "rules", "-q",
+                       env=env, cwd=project)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    articles = len((project / "out" / "claims.jsonl").read_text().splitlines())
+    for cwd, records in [(project / "out", "claims.jsonl"),
+                         (tmp_path, project / "out" / "claims.jsonl")]:  # fmt: skip
+        result = run_process("report", records, "-o", tmp_path / "r.html", env=env, cwd=cwd)
+        assert result.returncode == 0 and "warning" not in result.stderr, result.stderr
+        page = (tmp_path / "r.html").read_text()
+        assert page.count('<section class="article"') == articles
+        assert len(re.findall(r'<section class="article".*?<mark ', page, re.S)) == articles
+    shutil.move(project / "seeds", tmp_path / "elsewhere")
+    result = run_process("report", "out/claims.jsonl", "-o", tmp_path / "r.html", env=env,
+                         cwd=project)  # fmt: skip
+    assert result.returncode == 0
+    assert result.stderr.startswith(f"warning: {articles} of {articles} articles have no text")
+    assert "--include-text" in result.stderr
+
+
 # --- the eval report in the browser ------------------------------------------------------------
 
 
@@ -444,6 +471,33 @@ def test_overlapping_spans_are_cut_into_pieces_listing_every_claim() -> None:
         '<mark class="hl d3 fz" data-claims="k3 k1 k2">d</mark>'
         '<mark class="hl d2 fz" data-claims="k1 k2">e</mark>'
         '<mark class="hl fz" data-claims="k2">fgh</mark>ij'
+    )
+
+
+def test_an_article_header_counts_its_claims_as_they_are_drawn() -> None:
+    text = "Foro Penal counted 61 releases. The government announced 99."
+
+    def made(quote: str, start: int | None, end: int | None, alignment: str) -> Claim:
+        return Claim.model_validate({
+            "statement": quote, "subject": "s", "source": {"name": "x", "kind": "ngo"},
+            "evidence": {"quote": quote, "start": start, "end": end, "alignment": alignment},
+        })  # fmt: skip
+
+    claims = [
+        made("Foro Penal counted 61 releases.", 0, 31, "exact"),
+        made("The government announced 99.", 32, 60, "fuzzy"),
+        made("a fuzzy match without offsets", None, None, "fuzzy"),  # hand-edited records
+        made("offsets past the end", 200, 220, "exact"),
+        made("never found", None, None, "none"),
+    ]
+    record = ArticleResult(id="a", status="ok", claims=claims, text=text)
+    page = render_run_report([record], source="x.jsonl", modified=None)
+    header = re.search(r"5 claims · (\d+) exact, (\d+) fuzzy, (\d+) not found", page)
+    assert header and header.groups() == ("1", "1", "3")
+    missed = re.search(r"<h3>Not found in the text</h3><ol[^>]*>(.*?)</ol>", page, re.S)
+    assert missed and missed[1].count("<li") == 3
+    assert "no text to place them in" in render_run_report(
+        [record.model_copy(update={"text": None})], source="x.jsonl", modified=None
     )
 
 
