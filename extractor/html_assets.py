@@ -95,12 +95,12 @@ svg .fig .head, svg .fig .dot.solid { fill: currentColor; }
 svg .fig .dot.open { fill: #fff; stroke: currentColor; stroke-width: 2; }
 svg .fig .band { fill: currentColor; fill-opacity: .35; stroke: currentColor; }
 svg .fig .stated { stroke: currentColor; stroke-width: 2; }
-svg .fig.clash .dot, svg .fig.clash .band { stroke: var(--bad); stroke-width: 2.5; }
+svg .fig.clash .dot, svg .fig.clash .band { stroke: var(--bad); stroke-width: 1.5; }
 svg .fig.clash .figlabel { fill: var(--bad); font-weight: 700; }
 svg .fig.part .figlabel { font-style: italic; }
 svg .fig:hover .figlabel, svg .fig.linked .figlabel, svg .fig.active .figlabel { font-weight: 700; }
 .k-government { color: #8250df; } .k-ngo { color: #1a7f37; } .k-media { color: #0969da; }
-.k-person { color: #bf8700; } .k-unattributed { color: #6e7781; } .k-other { color: #57606a; }
+.k-person { color: #bf8700; } .k-unattributed { color: #6e7781; } .k-other { color: #bf3989; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 5px;
   background: currentColor; margin: 0 3px 0 8px; vertical-align: -1px; }
 svg .bar.p { fill: #54aeff; } svg .bar.r { fill: #4ac26b; } svg .bar.f1 { fill: #1f2328; }

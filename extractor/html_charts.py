@@ -23,7 +23,7 @@ from html import escape
 from .ledger import LedgerGroup, LedgerValue
 
 WIDTH = 760
-LEFT = 150  # room for the figure as written
+LEFT = 180  # room for the figure as written (up to 24 characters)
 RIGHT = 24
 ROW = 20
 KINDS = ("government", "ngo", "media", "person", "unattributed", "other")
@@ -37,19 +37,28 @@ def _n(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
 
 
-def _label(x: float) -> str:
-    return f"{int(x):,}" if float(x).is_integer() else f"{x:,.1f}"
+def _label(x: float, step: float = 1.0) -> str:
+    decimals = max(0, -math.floor(math.log10(step))) if step < 1 else 0
+    return f"{x:,.{decimals}f}"
 
 
-def _ticks(low: float, high: float, count: int = 5) -> list[float]:
+def _ticks(low: float, high: float, count: int = 5, whole: bool = False) -> list[float]:
+    """Round ticks over [low, high]; `whole`: counts of people or things, no tick between two
+    whole numbers."""
     span = max(high - low, 1e-9)
     step = 10 ** math.floor(math.log10(span / count))
     for factor in (1, 2, 5, 10):
         if span / (step * factor) <= count:
             step *= factor
             break
+    step = max(step, 1.0) if whole else step
     first = math.ceil(low / step) * step
-    return [first + k * step for k in range(int((high - first) / step) + 1)]
+    return [first + k * step for k in range(int((high - first) / step + 1e-9) + 1)]
+
+
+def _whole(values: Sequence[LedgerValue]) -> bool:
+    figures = [x for v in values for x in (v.value, v.lower, v.upper) if x is not None]
+    return all(float(x).is_integer() for x in figures)
 
 
 def _domain(values: Sequence[LedgerValue]) -> tuple[float, float]:
@@ -57,8 +66,9 @@ def _domain(values: Sequence[LedgerValue]) -> tuple[float, float]:
     points += [v.interval.high for v in values if v.interval.high is not None]
     points += [x for v in values for x in (v.value, v.lower, v.upper) if x is not None]
     low, high = min(points), max(points)
-    pad = max(high - low, high * 0.2, 1.0) * 0.15
-    return max(0.0, low - pad), high + pad
+    pad = max(high - low, abs(high) * 0.2, 1.0) * 0.15
+    start = low - pad if low < 0 else max(0.0, low - pad)  # counts start at 0 at the lowest
+    return start, max(high + pad, start + 1.0)  # at least one unit wide: 0 and 0 is a line
 
 
 def number_line(group: LedgerGroup, keys: Sequence[str | None]) -> str:
@@ -81,12 +91,14 @@ def number_line(group: LedgerGroup, keys: Sequence[str | None]) -> str:
         f"<title>{_e(group.label)}: {len(values)} figures on one axis</title>",
         f'<line class="axis" x1="{LEFT}" y1="{axis}" x2="{WIDTH - RIGHT}" y2="{axis}"/>',
     ]
-    for tick in _ticks(low, high):
+    ticks = _ticks(low, high, whole=_whole(values))
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    for tick in ticks:
         tx = _n(x(tick))
         out.append(
             f'<line class="tick" x1="{tx}" y1="{axis}" x2="{tx}" y2="{axis + 4}"/>'
             f'<text class="ticklabel" x="{tx}" y="{axis + 16}" text-anchor="middle">'
-            f"{_label(tick)}</text>"
+            f"{_label(tick, step)}</text>"
         )
     for row, i in enumerate(order):
         v = values[i]
@@ -95,7 +107,12 @@ def number_line(group: LedgerGroup, keys: Sequence[str | None]) -> str:
         key = keys[i] if i < len(keys) else None
         attrs = f' data-claim="{_e(key)}"' if key else ""
         classes = f"fig k-{kind}" + (" clash" if i in clash else "") + (" part" if v.part else "")
-        when = v.when or v.time_text or v.date or "no date"
+        when = (
+            v.when
+            or v.time_text
+            or v.date
+            or (f"{group.anchor} (the group's time)" if group.anchor else "no date")
+        )
         tip = (
             f"{v.article_id} · {when} · {v.source_name} ({v.source_kind}, {v.stance})"
             f"{' · part: ' + v.part if v.part else ''} · {v.figure} → {v.interval}\n{v.statement}"
@@ -117,7 +134,7 @@ def _short(text: str, limit: int = 24) -> str:
 
 def _mark(v: LedgerValue, x: Callable[[float], float], y: float, edge: float) -> str:
     interval, q = v.interval, v.qualifier
-    stated = v.value if v.value is not None else interval.low
+    stated = v.value  # a range or a vague count states no single figure: no tick
     if interval.high is None:  # at least / more than: an arrow to the edge
         start = _n(x(interval.low))
         dot = "open" if interval.low_open else "solid"
@@ -135,9 +152,14 @@ def _mark(v: LedgerValue, x: Callable[[float], float], y: float, edge: float) ->
             f'<line class="span" x1="{_n(x0)}" y1="{y}" x2="{_n(x1)}" y2="{y}"/>'
             f'<circle class="dot {dot}" cx="{_n(x1)}" cy="{y}" r="4"/>'
         )
-    return (  # about, nearly, range, vague: a band, with a tick at the stated figure
+    band = (  # about, nearly, range, vague: a band, with a tick at the stated figure if any
         f'<rect class="band" x="{_n(x0)}" y="{y - 5}" width="{_n(max(x1 - x0, 2))}" '
-        f'height="10" rx="3"/><line class="stated" x1="{_n(x(stated))}" y1="{y - 7}" '
+        f'height="10" rx="3"/>'
+    )
+    if stated is None:
+        return band
+    return band + (
+        f'<line class="stated" x1="{_n(x(stated))}" y1="{y - 7}" '
         f'x2="{_n(x(stated))}" y2="{y + 7}"/>'
     )
 

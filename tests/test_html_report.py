@@ -317,6 +317,12 @@ def test_each_ledger_group_is_a_number_line_where_61_sits_far_below_99(
     assert about and all(f["band"] for f in about)  # "about 2,400": a band
     tip = next(f["tip"] for f in released["figs"] if f["label"].startswith("99"))
     assert "001_b5bc0438193ecef8" in tip and "25 Dec" in tip  # article and date on hover
+    assert all("no date" not in f["tip"] for f in released["figs"])  # the group's day at least
+    lefts = page.evaluate(
+        """() => [...document.querySelectorAll("svg.numberline .figlabel")]
+            .map(t => t.getBBox().x)"""
+    )
+    assert lefts and min(lefts) >= 0  # every label as written fits left of the axis
 
     page.locator("#ledger svg g.fig").first.click()  # a figure is a claim like any other
     assert page.locator("#detail h3").count() == 1
@@ -499,6 +505,34 @@ def test_an_article_header_counts_its_claims_as_they_are_drawn() -> None:
     assert "no text to place them in" in render_run_report(
         [record.model_copy(update={"text": None})], source="x.jsonl", modified=None
     )
+
+
+def test_a_number_line_labels_counts_in_whole_numbers_and_draws_ranges_without_a_point() -> None:
+    from extractor.html_charts import number_line
+    from extractor.ledger import build_ledger
+
+    def made(statement: str, value: float | None, qualifier: str = "exact", **more: Any) -> Claim:
+        return Claim.model_validate({
+            "statement": statement, "subject": "s", "source": {"name": "x", "kind": "ngo"},
+            "time_text": "25 December", "evidence": {"quote": statement},
+            "quantity": {"value": value, "qualifier": qualifier, "unit": "people released",
+                         **more},
+        })  # fmt: skip
+
+    def line(*claims: Claim) -> str:
+        records = [ArticleResult(id=f"a{n}", status="ok", claims=[c]) for n, c in
+                   enumerate(claims)]  # fmt: skip
+        [group] = build_ledger(records).groups
+        return number_line(group, [None] * len(group.values))
+
+    few = line(made("On 25 December 3 people were released.", 3),
+               made("On 25 December 4 people were released.", 4))  # fmt: skip
+    assert re.findall(r'class="ticklabel"[^>]*>([^<]+)<', few) == ["3", "4"]
+    ranged = line(made("On 25 December between 1,000 and 1,500 people were released.", None,
+                       "range", lower=1000, upper=1500, text="between 1,000 and 1,500"),
+                  made("On 25 December 1,200 people were released.", 1200))  # fmt: skip
+    assert ranged.count('class="band"') == 1 and 'class="stated"' not in ranged
+    assert ">between 1,000 and 1,500<" in ranged  # 23 characters: in full, not cut
 
 
 def test_report_is_self_contained_with_a_strict_policy(gold_report: Path) -> None:
