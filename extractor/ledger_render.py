@@ -19,10 +19,16 @@ STATUS_STYLE = {
 }
 
 
+NARROW = 110  # below this many columns a table splits words: one block per group instead
+
+
 def ledger_table(ledger: Ledger, console: Console) -> None:
     """One row per value; each group opens with what is counted, when, and the verdict."""
     if not ledger.groups:
         console.print("no quantity claims to line up")
+        return
+    if console.width < NARROW:
+        ledger_blocks(ledger, console)
         return
     table = Table(title="Claims ledger: the same count across articles", expand=True)
     widths = {"what · when": 3, "figure": 2, "source (kind)": 3, "statement": 7}
@@ -51,22 +57,56 @@ def ledger_table(ledger: Ledger, console: Console) -> None:
     console.print(table, highlight=False)
 
 
+TSV_COLUMNS = (
+    "group", "what", "when", "status", "clash", "figure", "interval", "source", "kind", "stance",
+    "article", "statement",
+)  # fmt: skip
+
+
 def ledger_tsv(ledger: Ledger) -> Iterator[str]:
-    """The ledger for pipes and grep: one tab-separated line per value, a header first."""
-    yield "\t".join(
-        ("what", "when", "status", "figure", "interval", "source", "kind", "article", "statement")
-    )
-    for group in ledger.groups:
-        for value in group.values:
+    """The ledger for pipes and grep: one tab-separated line per value, a header first. `group`
+    numbers the groups (two groups of one kind and day stay told apart); `clash` is ✗ for a
+    value that cannot be true with another of its group; `stance` says announced or verified."""
+    yield "\t".join(TSV_COLUMNS)
+    for number, group in enumerate(ledger.groups, 1):
+        conflicted = {i for c in group.conflicts for i in (c.a, c.b)}
+        for i, value in enumerate(group.values):
             cells = (
+                str(number),
                 group.label,
                 group.anchor or "",
                 group.status.upper(),
+                "✗" if i in conflicted else "",
                 value.figure,
                 str(value.interval),
                 value.source_name,
                 value.source_kind,
+                value.stance,
                 value.article_id,
                 value.statement,
             )
             yield "\t".join(plain(c).replace("\t", " ").replace("\n", " ") for c in cells)
+
+
+def ledger_blocks(ledger: Ledger, console: Console) -> None:
+    """The ledger for a narrow terminal: each group a heading and its verdict, then one line per
+    value (figure, interval, source, stance, article) with its statement indented below."""
+    for group in ledger.groups:
+        when = f" · {group.anchor}" if group.anchor else ""
+        console.print(
+            f"\n[bold]{safe(group.label + when)}[/bold] "
+            f"[{STATUS_STYLE[group.status]}]{group.status.upper()}[/]",
+            highlight=False,
+        )
+        console.print(safe(group.summary), style="dim", highlight=False)
+        conflicted = {i for c in group.conflicts for i in (c.a, c.b)}
+        for i, value in enumerate(group.values):
+            part = f" (part: {value.part})" if value.part else ""
+            mark = "[red]✗[/red]" if i in conflicted else " "
+            console.print(
+                f"{mark} [bold]{safe(value.figure + part)}[/bold] {safe(str(value.interval))} · "
+                f"{safe(value.source_name)} ({value.source_kind}, {value.stance}) · "
+                f"{safe(value.article_id)}",
+                highlight=False,
+            )
+            console.print(f"    {safe(value.statement)}", style="dim", highlight=False)

@@ -638,9 +638,16 @@ def test_markup_in_the_output_path_and_model_is_printed_as_text_by_run(tmp_path:
 def test_piped_ledger_is_one_tab_separated_line_per_value(tmp_path: Path) -> None:
     result = cli("ledger", GOLD, env=rules_env(tmp_path / "c", COLUMNS="80"))
     assert result.exit_code == 0, result.output
+    from extractor.ledger_render import TSV_COLUMNS
+
     lines = result.stdout.splitlines()
-    assert all(line.count("\t") == 8 for line in lines), lines[:3]
+    assert all(line.count("\t") == len(TSV_COLUMNS) - 1 for line in lines), lines[:3]
     assert any("\tCONFLICT\t" in line for line in lines)
+    rows = [dict(zip(TSV_COLUMNS, line.split("\t"), strict=True)) for line in lines[1:]]
+    first = [r for r in rows if r["group"] == "1"]  # the discrepancy first, readable as such
+    assert first[0]["status"] == "DISCREPANCY"
+    clashing = {(r["stance"], r["interval"]) for r in first if r["clash"]}
+    assert {("announced", "[99, 99]"), ("verified", "[61, 61]")} <= clashing
 
 
 def test_run_and_eval_print_a_json_summary_on_stdout(tmp_path: Path) -> None:

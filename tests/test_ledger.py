@@ -252,6 +252,17 @@ def test_ledger_table_shows_each_value_with_source_and_article(gold_ledger: Ledg
     assert "at least 902" in text and "approximately 1,800" in text
 
 
+def test_on_an_80_column_terminal_the_ledger_splits_no_word(gold_ledger: Ledger) -> None:
+    console = Console(record=True, width=80)
+    ledger_table(gold_ledger.view(), console)
+    text = console.export_text()
+    words = set(re.findall(r"\w+", text))
+    assert {"DISCREPANCY", "released", "verified", "announced", "Penal"} <= words
+    assert not {"DISCRE", "PANCY", "releas", "figu"} & words
+    values = sum(len(g.values) for g in gold_ledger.view().groups)
+    assert len(text.splitlines()) < 6 * values  # not one word per line
+
+
 # --- the command -------------------------------------------------------------------------------
 
 
