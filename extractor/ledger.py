@@ -25,7 +25,12 @@ second (English and Spanish cue words):
   different kinds are never compared: 87 released on 1 January and 2,000 released since the
   protests are both true.
 - **unconfirmed** counts ("38 of the 99 releases could not be confirmed", "sin confirmar") are a
-  measure of their own: compared with other such counts, never with the releases.
+  measure of their own: compared with other such counts, never with the releases. So are counts
+  of **some of them** by what else was done to them ("interviewed 104 of the prisoners
+  released", "14 de las personas excarceladas fueron obligadas a firmar"): the cue of what is
+  counted comes only after the number, in "of the ...", with no verb before it ("nearly 2,000
+  of the people arrested have been released" is a release count), and no place or group makes
+  it a part.
 - **stance**: `announced` (an authority says it did it), `verified` (someone checked: confirm,
   verify, corroborate, document), `estimated`, or `reported`. The source's kind (government,
   ngo, media...) travels with it.

@@ -72,6 +72,8 @@ def read_claim(claim: ClaimText) -> Facets:
     window = kind == "event" and stance == "verified" and day[2] is not None
     window = window and _dates_in(claim) == 1
     part = unit_group or _part(claim, text, at)
+    if part is None and stance != "verified" and _counts_some_of_them(text, at, measure):
+        measure += ":some"  # "interviewed 104 of the prisoners released": not a release count
     return Facets(measure, kind, stance, part, day, window, _content_words(claim, text))
 
 
@@ -370,6 +372,30 @@ def _category(unit: str, text: str, at: int | None) -> str:
             distance = 0 if at is None else min(abs(match.start() - at), abs(match.end() - at))
             best = min(best or (distance, priority, name), (distance, priority, name))
     return best[2] if best else "unit:" + _normalise_unit(unit)
+
+
+_CATEGORY_PATTERNS = dict(_CATEGORIES)
+_PARTITIVE = re.compile(
+    r"\S*(?:\s+\S+){0,3}?\s+(?:of (?:the|those|them)|de (?:los|las|ellos|ellas))\b"
+)
+
+
+def _counts_some_of_them(text: str, at: int | None, measure: str) -> bool:
+    """ "N of the released ..." with the cue of what is counted only after the number: a count of
+    some of them, by what else they did or was done to them (interviewed, made to sign)."""
+    if at is None or ":" in measure or not _PARTITIVE.match(text, at):
+        return False
+    pattern = _CATEGORY_PATTERNS[measure]
+    if pattern.search(text, 0, at) or not (cue := pattern.search(text, at)):
+        return False
+    return not _PREDICATE.search(text, at, cue.start())  # "... of the arrested have been freed"
+
+
+# a verb before the cue makes the cue what the sentence says of them, not who they are
+_PREDICATE = re.compile(
+    r"\b(?:have|has|had|were|was|are|is|been|fueron|fue|han|ha|habían|son|están|quedaron|"
+    r"salieron|recuperaron)\b"
+)
 
 
 def _normalise_unit(unit: str) -> str:

@@ -519,6 +519,30 @@ def test_an_undated_figure_of_another_story_joins_no_event_by_its_equal_figure_a
     ]
 
 
+def test_some_of_the_released_counted_by_what_else_was_done_to_them_are_no_release_count() -> None:
+    ledger = build_ledger(
+        [
+            record("gov", claim("On 25 December the government released 99 prisoners in "
+                                "Venezuela.", 99, source="government", kind="government",
+                                time_text="25 December", location="Venezuela")),
+            record("ngo", claim("Foro Penal could verify only 61 of the 99 releases in "
+                                "Venezuela.", 61, location="Venezuela")),
+            record("adm", claim("The monitor interviewed 104 of the political prisoners "
+                                "released in Venezuela.", 104, location="Venezuela")),
+            record("es", claim("Al menos 14 de las personas excarceladas el 25 de diciembre "
+                               "fueron obligadas a firmar un documento.", 14,
+                               location="Venezuela")),
+            record("since", claim("Nearly 2,000 of the people arrested have been released "
+                                  "since the protests.", 2000, "nearly", location="Venezuela")),
+        ]
+    )  # fmt: skip
+    assert set(group_with(ledger, 99, 61).articles) == {"gov", "ngo"}
+    released = {v.article_id: v.kind for g in ledger.view(show_all=True).groups for v in g.values}
+    assert released["since"] == "cumulative"  # "... of the arrested have been released"
+    assert all(len(g.values) == 1 for g in ledger.view(show_all=True).groups
+               if {"adm", "es"} & set(g.articles))  # fmt: skip
+
+
 def test_the_country_named_as_the_country_is_no_other_place() -> None:
     ledger = build_ledger(
         [
