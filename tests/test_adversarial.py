@@ -583,7 +583,8 @@ def test_key_and_url_credentials_echoed_by_the_endpoint_reach_no_file_or_output(
 
 # -- 13. text from articles and models is data ------------------------------------------------
 
-HOSTILE = ["[sic]", "[/]", "[link=https://evil.example]click[/link]", "\x1b]0;pwned\x07"]
+HOSTILE = ["[sic]", "[/]", "[link=https://evil.example]click[/link]", "\x1b]0;pwned\x07",
+           "\u202e61"]  # fmt: skip
 
 
 def _hostile_records(path: Path, ids: list[str]) -> Path:
@@ -623,6 +624,7 @@ def test_brackets_and_escape_codes_from_records_are_printed_as_text_in_ledger_an
     for result in (ledger, evaluation):
         assert "\x1b]0;" not in result.output and "\x1b]8;" not in result.output
         assert "\\x1b]0;pwned" in result.stdout
+        assert "\u202e" not in result.output and "\\u202e61" in result.stdout  # no reordering
 
 
 def test_markup_in_the_output_path_and_model_is_printed_as_text_by_run(tmp_path: Path) -> None:
