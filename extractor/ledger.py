@@ -29,8 +29,9 @@ second (English and Spanish cue words):
   of **some of them** by what else was done to them ("interviewed 104 of the prisoners
   released", "14 de las personas excarceladas fueron obligadas a firmar"): the cue of what is
   counted comes only after the number, in "of the ...", with no verb before it ("nearly 2,000
-  of the people arrested have been released" is a release count), and no place or group makes
-  it a part.
+  of the people arrested have been released" is a release count), no check before the number
+  ("could confirm only 61 of the 99 releases" is the check of that release), and no place or
+  group makes it a part.
 - **stance**: `announced` (an authority says it did it), `verified` (someone checked: confirm,
   verify, corroborate, document), `estimated`, or `reported`. The source's kind (government,
   ngo, media...) travels with it.

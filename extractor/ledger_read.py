@@ -72,7 +72,7 @@ def read_claim(claim: ClaimText) -> Facets:
     window = kind == "event" and stance == "verified" and day[2] is not None
     window = window and _dates_in(claim) == 1
     part = unit_group or _part(claim, text, at)
-    if part is None and stance != "verified" and _counts_some_of_them(text, at, measure):
+    if part is None and _counts_some_of_them(text, at, measure):
         measure += ":some"  # "interviewed 104 of the prisoners released": not a release count
     return Facets(measure, kind, stance, part, day, window, _content_words(claim, text))
 
@@ -388,6 +388,8 @@ def _counts_some_of_them(text: str, at: int | None, measure: str) -> bool:
     pattern = _CATEGORY_PATTERNS[measure]
     if pattern.search(text, 0, at) or not (cue := pattern.search(text, at)):
         return False
+    if _ANY_STANCE.search(text, 0, at):
+        return False  # "could confirm only 61 of the 99 releases": the check of that release
     return not _PREDICATE.search(text, at, cue.start())  # "... of the arrested have been freed"
 
 
