@@ -28,10 +28,11 @@ second (English and Spanish cue words):
   measure of their own: compared with other such counts, never with the releases. So are counts
   of **some of them** by what else was done to them ("interviewed 104 of the prisoners
   released", "14 de las personas excarceladas fueron obligadas a firmar"): the cue of what is
-  counted comes only after the number, in "of the ...", with no verb before it ("nearly 2,000
-  of the people arrested have been released" is a release count), no check before the number
+  counted comes only after the number, in "of the ...", no check comes before the number
   ("could confirm only 61 of the 99 releases" is the check of that release), and no place or
-  group makes it a part.
+  group makes it a part. A verb after "of the ..." says what is counted when it names
+  something else: "nearly 2,000 of the people arrested have been released" is a release
+  count.
 - **stance**: `announced` (an authority says it did it), `verified` (someone checked: confirm,
   verify, corroborate, document), `estimated`, or `reported`. The source's kind (government,
   ngo, media...) travels with it.
@@ -249,6 +250,11 @@ class LedgerGroup(BaseModel):
     values: list[LedgerValue]
     conflicts: list[ConflictPair] = Field(default_factory=list)
     kind: str = "event"
+
+    @property
+    def clashing(self) -> set[int]:
+        """The values (indices) that cannot be true together with another of the group."""
+        return {i for c in self.conflicts for i in (c.a, c.b)}
 
 
 class Ledger(BaseModel):

@@ -58,8 +58,8 @@ def read_claim(claim: ClaimText) -> Facets:
     text = claim.statement.casefold()
     at = _quantity_position(text, claim.text, claim.value)
     unit = claim.unit.casefold()
-    measure, unit_stance, unit_group = _unit_facets(unit)
-    measure = measure or _category(unit, text, at)
+    unit_measure, unit_stance, unit_group = _unit_facets(unit)
+    measure = unit_measure or _category(unit, text, at)
     stance = unit_stance or _stance(text)
     if _may_match(unit, _UNCONFIRMED_GATE, _UNCONFIRMED) or (
         _may_match(text, _UNCONFIRMED_GATE, _UNCONFIRMED)
@@ -67,13 +67,14 @@ def read_claim(claim: ClaimText) -> Facets:
         # "38 of the 99 releases could not be confirmed": a count of what nobody checked, set
         # against other such counts only, never against the releases themselves
         measure, stance = f"{measure}:unconfirmed", "reported"
+    part = unit_group or _part(claim, text, at)
+    if part is None and at is not None:
+        end = _quantity_end(text, at, claim.text)
+        measure = _of_them(text, at, end, measure, fixed=unit_measure is not None)
     day = _when(claim, at)
     kind = _kind(measure, claim, text, day[2], stance)
     window = kind == "event" and stance == "verified" and day[2] is not None
     window = window and _dates_in(claim) == 1
-    part = unit_group or _part(claim, text, at)
-    if part is None and _counts_some_of_them(text, at, measure):
-        measure += ":some"  # "interviewed 104 of the prisoners released": not a release count
     return Facets(measure, kind, stance, part, day, window, _content_words(claim, text))
 
 
@@ -374,30 +375,66 @@ def _category(unit: str, text: str, at: int | None) -> str:
     return best[2] if best else "unit:" + _normalise_unit(unit)
 
 
-_CATEGORY_PATTERNS = dict(_CATEGORIES)
-_PARTITIVE = re.compile(
-    r"\S*(?:\s+\S+){0,3}?\s+(?:of (?:the|those|them)|de (?:los|las|ellos|ellas))\b"
-)
+def _joined(table: list[tuple[str, re.Pattern[str]]]) -> dict[str, re.Pattern[str]]:
+    """One pattern a name ("held" has two entries in the table)."""
+    joined: dict[str, list[str]] = {}
+    for name, pattern in table:
+        joined.setdefault(name, []).append(pattern.pattern)
+    return {name: re.compile("|".join(patterns)) for name, patterns in joined.items()}
 
 
-def _counts_some_of_them(text: str, at: int | None, measure: str) -> bool:
-    """ "N of the released ..." with the cue of what is counted only after the number: a count of
-    some of them, by what else they did or was done to them (interviewed, made to sign)."""
-    if at is None or ":" in measure or not _PARTITIVE.match(text, at):
-        return False
-    pattern = _CATEGORY_PATTERNS[measure]
-    if pattern.search(text, 0, at) or not (cue := pattern.search(text, at)):
-        return False
-    if _ANY_STANCE.search(text, 0, at):
-        return False  # "could confirm only 61 of the 99 releases": the check of that release
-    return not _PREDICATE.search(text, at, cue.start())  # "... of the arrested have been freed"
-
-
-# a verb before the cue makes the cue what the sentence says of them, not who they are
+_CATEGORY_PATTERNS = _joined(_CATEGORIES)
+# "N of the ...", "N more of those", "N de los ...": a count of some of a larger set
+_PARTITIVE = re.compile(r"\s+(?:\w+\s+)?(?:of (?:the|those|them)|de (?:los|las|ellos|ellas))\b")
+# a verb after "of the ...": what the sentence says of them ("... of the arrested were freed")
 _PREDICATE = re.compile(
     r"\b(?:have|has|had|were|was|are|is|been|fueron|fue|han|ha|habían|son|están|quedaron|"
     r"salieron|recuperaron)\b"
 )
+
+
+def _quantity_end(text: str, at: int, quantity: str | None) -> int:
+    """Where the number (its text as extracted, else its first word) ends in the statement."""
+    if quantity and text.startswith(quantity.casefold(), at):
+        return at + len(quantity)
+    found = re.match(r"\S+", text[at:])
+    return at + (found.end() if found else 0)
+
+
+def _of_them(text: str, at: int, end: int, measure: str, fixed: bool) -> str:
+    """What "N of the ..." counts, read past the set it is taken from.
+
+    "Nearly 2,000 of the people arrested have been released": a release count (the verb says
+    what happened to them). "interviewed 104 of the political prisoners released", "17 of the
+    protesters killed were killed by police gunfire": some of them, by what else was done to
+    them or how (`measure:some`), never set against the count of all of them. Unchanged when
+    a check comes before the number ("could confirm only 61 of the 99 releases": the check of
+    that release) or the cue is before "of the" ("99 releases of the political prisoners").
+    A measure `fixed` by the claim's unit only ever becomes its own `:some`.
+    """
+    partitive = _PARTITIVE.match(text, end)
+    if partitive is None or ":" in measure or measure not in _CATEGORY_PATTERNS:
+        return measure
+    cut = partitive.end()
+    if _CATEGORY_PATTERNS[measure].search(text, 0, cut) or _ANY_STANCE.search(text, 0, at):
+        return measure
+    verb = _PREDICATE.search(text, cut)
+    among = _first_cue(text, cut, verb.start() if verb else len(text))  # who they are
+    said = _first_cue(text, verb.end(), len(text)) if verb else None  # what happened to them
+    if said and said != among:
+        return measure if fixed else said
+    if among and (among == measure or not fixed):
+        return f"{among}:some"
+    return measure
+
+
+def _first_cue(text: str, start: int, end: int) -> str | None:
+    found = [
+        (match.start(), name)
+        for name, pattern in _CATEGORY_PATTERNS.items()
+        if (match := pattern.search(text, start, end))
+    ]
+    return min(found)[1] if found else None
 
 
 def _normalise_unit(unit: str) -> str:
@@ -410,7 +447,7 @@ def _kind(measure: str, claim: ClaimText, text: str, day: int | None, stance: st
         return "measure"
     if measure in _STOCKS:
         return "stock"
-    if _spans_days(claim.statement):
+    if _spans_days(claim.statement) or _spans_days(claim.time_text or ""):
         return "cumulative"  # "between 25 December and 3 January": a total over the period
     both = f"{(claim.time_text or '').casefold()} | {text}"
     if not _RUNNING_GATE.search(both):
@@ -461,25 +498,40 @@ def _place_words(location: str | None) -> frozenset[str]:
     return frozenset(w[:6] for w in words if w not in _NOT_A_PLACE and len(w) > 1)
 
 
-_SPAN_FROM = re.compile(r"\b(?:between|from|entre|del|desde)\s+(?:the\s+|el\s+)?$", re.IGNORECASE)
-_SPAN_HINT = re.compile(r"\b(?:between|from|entre|del|desde)\b", re.IGNORECASE)
-_SPAN_GATE = _gate("between", "from", "entre", "del", "desde")
-_SPAN_TO = re.compile(
-    r"^[^.;]{1,30}?\s(?:and|to|through|until|y|al|hasta)\s+(?:the\s+|el\s+)?$", re.IGNORECASE
+# the words that open and close a period, in pairs: "between ... and", "del ... al"
+_SPAN_WORDS = {"between": "and", "entre": "y", "from": "to|until|through", "del": "al",
+               "desde": "hasta"}  # fmt: skip
+_SPAN_FROM = re.compile(rf"\b({'|'.join(_SPAN_WORDS)})\s+(?:the\s+|el\s+)?$", re.IGNORECASE)
+_SPAN_TO = {
+    opening: re.compile(rf"^[^;]{{1,30}}?\s(?:{closing})\s+(?:the\s+|el\s+)?$", re.IGNORECASE)
+    for opening, closing in _SPAN_WORDS.items()
+}
+_DAY_TO_DAY = "|".join(
+    rf"{opening}\s+(?:the\s+|el\s+)?\d{{1,2}}\w*\s+(?:{closing})"
+    for opening, closing in _SPAN_WORDS.items()
 )
+_SPAN_OF_A_MONTH = re.compile(  # "between 25 and 31 December", "del 25 al 31 de diciembre"
+    rf"\b(?:{_DAY_TO_DAY})\s+(?:the\s+|el\s+)?\d{{1,2}}\w*\s+(?:de\s+)?"
+    rf"(?:{_MONTH_NAMES}|{_ES_MONTH_NAMES})\b",
+    re.IGNORECASE,
+)
+_SPAN_HINT = re.compile(rf"\b(?:{'|'.join(_SPAN_WORDS)})\b", re.IGNORECASE)
+_SPAN_GATE = _gate(*_SPAN_WORDS)
 
 
-def _spans_days(statement: str) -> bool:
-    """Whether the statement counts over a period between two days: "between 25 December 2025
-    and 3 January 2026", "del 25 de diciembre al 3 de enero"."""
-    if not _may_match(statement, _SPAN_GATE, _SPAN_HINT):
+def _spans_days(text: str) -> bool:
+    """Whether the text counts over a period between two days: "between 25 December 2025 and
+    3 January 2026", "from Dec. 25 to Jan. 3", "del 25 al 31 de diciembre"."""
+    if not _may_match(text, _SPAN_GATE, _SPAN_HINT):
         return False
-    days = [at for at, *_ in _day_dates(statement)]
-    return any(
-        _SPAN_FROM.search(statement, max(0, start - 14), start)
-        and _SPAN_TO.match(statement[start:end])
-        for start, end in itertools.pairwise(days)
-    )
+    if _SPAN_OF_A_MONTH.search(text):
+        return True
+    days = [at for at, *_ in _day_dates(text)]
+    for start, end in itertools.pairwise(days):
+        opening = _SPAN_FROM.search(text, max(0, start - 14), start)
+        if opening and _SPAN_TO[opening[1].lower()].match(text[start:end]):
+            return True
+    return False
 
 
 def _dates_in(claim: ClaimText) -> int:

@@ -484,6 +484,24 @@ def test_a_count_between_two_days_is_a_running_total_set_against_the_others_of_t
     assert frozenset((274, 114)) in pairs
 
 
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        ("The ministry announced 274 releases between 25 December 2025 and 3 January 2026.", True),
+        ("The ministry announced 274 releases between Dec. 25 and Jan. 3.", True),
+        ("Foro Penal verified 40 releases between 25 and 31 December.", True),
+        ("Foro Penal verificó 40 excarcelaciones del 25 al 31 de diciembre.", True),
+        ("Se verificaron 156 excarcelaciones desde el 25 de diciembre hasta el 3 de enero.", True),
+        ("Las excarcelaciones del 25 de diciembre y 3 de enero sumaron 187.", False),  # two days
+        ("On 28 December the group verified 61 of the releases of 25 December.", False),
+    ],
+)  # fmt: skip
+def test_a_period_is_read_between_paired_words_and_two_days(text: str, period: bool) -> None:
+    from extractor.ledger_read import _spans_days
+
+    assert _spans_days(text) is period
+
+
 def test_running_totals_since_one_day_at_one_place_are_one_count_without_shared_words() -> None:
     ledger = build_ledger(
         [
@@ -544,6 +562,34 @@ def test_some_of_the_released_counted_by_what_else_was_done_to_them_are_no_relea
     assert released["since"] == "cumulative"  # "... of the arrested have been released"
     assert not any({"adm", "es", "sign"} & set(g.articles) and {"gov", "ngo"} & set(g.articles)
                    for g in ledger.view(show_all=True).groups)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("statement", "unit", "measure"),
+    [
+        ("Nearly 2,000 of the people arrested have been released since.", "people", "released"),
+        ("Nearly 2,000 of the people arrested have been released since.", "people released",
+         "released"),
+        ("The monitor interviewed 104 of the political prisoners released in Venezuela.",
+         "political prisoners", "released:some"),
+        ("17 of the protesters killed in August were killed by police gunfire.", "protesters",
+         "killed:some"),
+        ("Hubo 187 excarcelaciones de los presos políticos desde el 25 de diciembre.",
+         "excarcelaciones", "released"),
+        ("On Monday 99 releases of the political prisoners took place.", "releases", "released"),
+        ("Foro Penal could confirm only 61 of the 99 releases.", "releases", "released"),
+        ("Un juez ordenó la libertad de 31 de los 35 docentes detenidos.", "teachers released",
+         "released"),
+    ],
+)  # fmt: skip
+def test_what_n_of_the_counts_is_read_past_the_set_it_is_taken_from(
+    statement: str, unit: str, measure: str
+) -> None:
+    from extractor.ledger_read import ClaimText, read_claim
+
+    value = float(re.search(r"\d[\d,.]*", statement)[0].replace(",", ""))  # type: ignore[index]
+    facets = read_claim(ClaimText(statement, unit, None, value, None, None, None, "x"))
+    assert facets.measure == measure
 
 
 def test_the_country_named_as_the_country_is_no_other_place() -> None:
