@@ -537,12 +537,13 @@ def report_cmd(
         raise _fail(str(exc)) from None
     claims = sum(len(r.claims) for r in loaded.values())
     typer.echo(f"report written to {output} ({len(loaded)} articles, {claims} claims)")
-    if missing := missing_texts(texts):
+    missing, with_claims = missing_texts(texts)
+    if missing:
         typer.echo(
-            f"warning: {missing} of {len(texts)} articles have no text, so their evidence is "
-            "listed, not highlighted: the records hold none and their inputs (`source`) are not "
-            f"found from here or above {records.parent} (or changed since the run); run report "
-            "where run ran, or run with --include-text",
+            f"warning: {missing} of {with_claims} articles with claims have no text, so their "
+            "evidence is listed, not highlighted: the records hold none and their inputs "
+            f"(`source`) are not found from here or above {records.parent} (or changed since "
+            "the run); run report where run ran, or run with --include-text",
             err=True,
         )
 

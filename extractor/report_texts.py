@@ -3,18 +3,19 @@
 `extractor run` writes the article text into its records only with --include-text, but every
 record says where its article came from (`seeds/001.txt`, `inputs.jsonl:12`). The report reads
 those inputs the way `run` read them (same decoding, same HTML-to-text), and uses a text only
-when it reproduces the record's evidence (every exactly aligned quote is found at its offsets):
-an input edited since the run is never shown with highlights in the wrong places.
+when it reproduces the record's evidence (there is an exactly aligned quote, and every one is
+found at its offsets): an input edited since the run is never shown with highlights in the
+wrong places, and a file that is no article is never copied into a report.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .articles import Article, read_text_file
+from .articles import JSONL_SUFFIXES, TEXT_SUFFIXES, Article, read_text_file
 from .schemas import ArticleResult
 
 _LINE = re.compile(r"^(?P<path>.+):(?P<line>\d+)$")
@@ -23,46 +24,75 @@ _LINE = re.compile(r"^(?P<path>.+):(?P<line>\d+)$")
 def with_texts(records: Iterable[ArticleResult], base: Path | None = None) -> list[ArticleResult]:
     """The records, each with its article text when the record lacks it and its input has it.
 
-    `base`: the records' folder; inputs are looked for from here, then from it and the folders
-    above it."""
+    `base`: the records' folder. An article file (.txt, .md, .html, .jsonl ...) is looked for
+    as named, then (a relative name without "..") from `base` and every folder above it; the
+    first text that
+    reproduces the record's evidence is used. A record with no exactly located quote to check
+    a text against gets none: a records file cannot pull an arbitrary file into a report.
+    """
     out = []
     for record in records:
-        if record.text is None and record.source:
-            text = _read(record.source, base)
-            if text is not None and _reproduces(record, text):
+        if record.text is None and record.source and _located(record):
+            text = _read(record, base)
+            if text is not None:
                 record = record.model_copy(update={"text": text})
         out.append(record)
     return out
 
 
+def missing_texts(records: Iterable[ArticleResult]) -> tuple[int, int]:
+    """(articles with claims but no text to highlight them in, articles with claims)."""
+    with_claims = [r for r in records if r.claims]
+    return sum(1 for r in with_claims if r.text is None), len(with_claims)
+
+
+def _located(record: ArticleResult) -> list[tuple[int, int, str]]:
+    """The record's exactly aligned quotes with their offsets: what a text must reproduce."""
+    return [
+        (ev.start, ev.end, ev.quote)
+        for ev in (claim.evidence for claim in record.claims)
+        if ev.alignment == "exact" and ev.start is not None and ev.end is not None
+    ]
+
+
 def _reproduces(record: ArticleResult, text: str) -> bool:
-    for claim in record.claims:
-        ev = claim.evidence
-        located = ev.alignment == "exact" and ev.start is not None and ev.end is not None
-        if located and text[ev.start : ev.end] != ev.quote:
-            return False
-    return True
+    return all(text[start:end] == quote for start, end, quote in _located(record))
 
 
-def _candidates(path: str, base: Path | None) -> list[Path]:
+def _candidates(path: str, base: Path | None) -> Iterator[Path]:
     """The input as named (from here), else from the records' folder or any folder above it
     (`out/claims.jsonl` names `seeds/001.txt`, relative to where `run` ran: out/'s parent)."""
-    found = [Path(path)]
-    if base is not None and not Path(path).is_absolute():
-        found += [folder / path for folder in (base.absolute(), *base.absolute().parents)]
-    return [p for p in found if p.is_file()]
+    named = Path(path)
+    if _without_line(named).suffix.lower() not in TEXT_SUFFIXES | JSONL_SUFFIXES:
+        return  # only article files: run with --include-text to keep any other input's text
+    yield named
+    if base is None or named.is_absolute() or ".." in named.parts:
+        return
+    here = base.absolute()
+    for folder in (here, *here.parents):
+        yield folder / named
 
 
-def _read(source: str, base: Path | None) -> str | None:
-    for path in _candidates(source, base):
-        item = read_text_file(path)
-        return item.text if isinstance(item, Article) else None
+def _read(record: ArticleResult, base: Path | None) -> str | None:
+    source = record.source or ""
     match = _LINE.match(source)
-    if match is None:
-        return None
-    for path in _candidates(match["path"], base):
-        return _jsonl_text(path, int(match["line"]))
+    for path in _candidates(source, base):
+        if path.is_file():
+            item = read_text_file(path)
+            text = item.text if isinstance(item, Article) else None
+        elif match is not None and (path := _without_line(path)).is_file():
+            text = _jsonl_text(path, int(match["line"]))
+        else:
+            continue
+        if text is not None and _reproduces(record, text):
+            return text
     return None
+
+
+def _without_line(path: Path) -> Path:
+    """`inputs.jsonl:12` -> `inputs.jsonl`."""
+    found = _LINE.match(str(path))
+    return Path(found["path"]) if found else path
 
 
 def _jsonl_text(path: Path, number: int) -> str | None:
@@ -76,8 +106,3 @@ def _jsonl_text(path: Path, number: int) -> str | None:
     except (OSError, json.JSONDecodeError):
         return None
     return None
-
-
-def missing_texts(records: Iterable[ArticleResult]) -> int:
-    """How many articles with claims have no text to highlight them in."""
-    return sum(1 for r in records if r.text is None and r.claims)

@@ -405,8 +405,56 @@ def test_the_report_finds_the_inputs_from_any_folder_and_says_when_it_cannot(
     result = run_process("report", "out/claims.jsonl", "-o", tmp_path / "r.html", env=env,
                          cwd=project)  # fmt: skip
     assert result.returncode == 0
-    assert result.stderr.startswith(f"warning: {articles} of {articles} articles have no text")
+    assert result.stderr.startswith(
+        f"warning: {articles} of {articles} articles with claims have no text"
+    )
     assert "--include-text" in result.stderr
+
+
+def test_the_report_skips_a_same_named_file_that_does_not_reproduce_the_evidence(
+    tmp_path: Path,
+) -> None:
+    from extractor.report_texts import with_texts
+
+    text = "Foro Penal confirmed 61 releases on Thursday."
+    quote = {"quote": "confirmed 61 releases", "start": 11, "end": 32, "alignment": "exact"}
+    claim = {"statement": "Foro Penal confirmed 61 releases.", "subject": "s", "evidence": quote,
+             "source": {"name": "Foro Penal", "kind": "ngo"}}  # fmt: skip
+    project, other = tmp_path / "home" / "project", tmp_path / "elsewhere"
+    for folder, body in [(project, text), (other, "An unrelated article of the same name.")]:
+        (folder / "seeds").mkdir(parents=True)
+        (folder / "seeds" / "001.txt").write_text(body)
+    record = ArticleResult.model_validate(
+        {"id": "001", "status": "ok", "source": "seeds/001.txt", "claims": [claim]}
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(other)  # "seeds/001.txt" from here is another file
+        [found] = with_texts([record], base=project / "out")
+    assert found.text == text
+
+
+def test_a_record_cannot_pull_a_file_that_is_no_article_into_the_report(tmp_path: Path) -> None:
+    from extractor.report_texts import with_texts
+
+    secret = tmp_path / "home" / ".aws" / "credentials"
+    secret.parent.mkdir(parents=True)
+    secret.write_text("[default]\naws_secret_access_key=XYZ\n")
+    (tmp_path / "home" / "notes.txt").write_text("[default] is the first line.")
+    fuzzy = {"quote": "[default]", "start": 0, "end": 9, "alignment": "fuzzy"}
+    exact = {**fuzzy, "alignment": "exact"}
+    claim = {"statement": "s", "subject": "s", "source": {"name": "x", "kind": "ngo"}}
+    base = tmp_path / "home" / "project" / "out"
+    for source, claims in [
+        (".aws/credentials", []),  # nothing to check a text against
+        (".aws/credentials", [{**claim, "evidence": fuzzy}]),
+        (".aws/credentials", [{**claim, "evidence": exact}]),  # no article's name
+        (str(secret), [{**claim, "evidence": exact}]),  # not even named in full
+        ("../../notes.txt", [{**claim, "evidence": exact}]),  # no climbing out by ".."
+    ]:
+        record = ArticleResult.model_validate(
+            {"id": "x", "status": "ok", "source": source, "claims": claims}
+        )
+        assert with_texts([record], base=base)[0].text is None, source
 
 
 # --- the eval report in the browser ------------------------------------------------------------
