@@ -92,6 +92,20 @@ def test_max_drop_versus_a_baseline_report_fails_a_regression(tmp_path: Path) ->
     assert "- lost" in result.stdout
 
 
+def test_max_drop_of_a_metric_where_lower_is_better_fails_when_it_rises() -> None:
+    from extractor.evaluation.report import EvalReport
+    from extractor.evaluation.thresholds import check
+
+    before = EvalReport.model_validate_json((ROOT / "evals/reports/rules.json").read_bytes())
+    after = before.model_copy(update={"hallucinations": {"share": 0.3, "count": 9.0}})
+    rules = {"max_drop": {"hallucinations.share": 0.05, "micro.f1": 0.02}}
+    results = {r.metric: r for r in check(after, rules, baseline=before)}
+    assert not results["hallucinations.share"].passed
+    assert results["hallucinations.share"].message.startswith("hallucinations.share rose by 0.300")
+    assert results["micro.f1"].passed
+    assert all(r.passed for r in check(before, rules, baseline=after))  # falling is better
+
+
 def test_eval_extracts_the_gold_articles_through_the_endpoint_and_caches(
     server: FakeOpenAI, tmp_path: Path
 ) -> None:

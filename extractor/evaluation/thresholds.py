@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 
 from ..errors import ConfigError
-from .report import EvalReport, ThresholdResult
+from .report import LOWER_IS_BETTER, EvalReport, ThresholdResult, gain
 
 SECTIONS = ("minimum", "maximum", "max_drop")  # maximum: for metrics where lower is better
 
@@ -62,7 +62,8 @@ def check(
     if baseline is not None:
         before = baseline.metrics()
         for metric, limit in rules.get("max_drop", {}).items():
-            drop = _metric(before, metric) - _metric(metrics, metric)
+            # how much worse: a fall, or a rise of a metric where lower is better
+            drop = -(gain(metric, _metric(metrics, metric) - _metric(before, metric)) or 0.0)
             passed = drop <= limit
             results.append(
                 ThresholdResult(
@@ -71,7 +72,8 @@ def check(
                     limit=limit,
                     actual=round(drop, 6),
                     passed=passed,
-                    message=f"{metric} dropped by {drop:.3f} versus the baseline "
+                    message=f"{metric} {'rose' if metric in LOWER_IS_BETTER else 'dropped'} "
+                    f"by {drop:.3f} versus the baseline "
                     + ("(allowed " if passed else "(more than the allowed ")
                     + f"{limit:.3f})",
                 )
