@@ -217,7 +217,9 @@ JS = """
     const b = box.getBoundingClientRect(), r = item.getBoundingClientRect();
     const top = Math.max(b.top, 0), bottom = Math.min(b.bottom, innerHeight);
     if (r.top < top || r.bottom > bottom) box.scrollTop += r.top - top - (bottom - top) / 3;
-    item.scrollIntoView({ block: "nearest" });  // the page moves only if the list could not
+    // the page moves only if the list could not show it (and in a narrow window, where the
+    // list sits below the text, to the list)
+    item.scrollIntoView({ block: "nearest" });
   }
 
   const hit = (event) => event.target.closest("[data-claim], mark[data-claims]");

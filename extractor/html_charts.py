@@ -61,27 +61,30 @@ def _whole(values: Sequence[LedgerValue]) -> bool:
     return all(float(x).is_integer() for x in figures)
 
 
-def _domain(values: Sequence[LedgerValue]) -> tuple[float, float]:
+def _domain(values: Sequence[LedgerValue], whole: bool) -> tuple[float, float]:
     points = [v.interval.low for v in values]
     points += [v.interval.high for v in values if v.interval.high is not None]
     points += [x for v in values for x in (v.value, v.lower, v.upper) if x is not None]
     low, high = min(points), max(points)
-    pad = max(high - low, abs(high) * 0.2, 1.0) * 0.15
-    start = low - pad if low < 0 else max(0.0, low - pad)  # counts start at 0 at the lowest
-    return start, max(high + pad, start + 1.0)  # at least one unit wide: 0 and 0 is a line
+    floor = 0.0 if low >= 0 else -math.inf  # a count's axis stops at 0
+    if whole and high - low < 1:  # counts: at least one unit around them (0 and 0, 3 and 3)
+        low, high = low - 0.5, high + 0.5
+    pad = max(high - low, abs(high) * 0.2, 1e-9) * 0.15
+    return max(floor, low - pad), high + pad
 
 
 def number_line(group: LedgerGroup, keys: Sequence[str | None]) -> str:
     """The group's figures on one axis; `keys` are the claims' data keys (None: not clickable)."""
     values = group.values
-    low, high = _domain(values)
+    whole = _whole(values)
+    low, high = _domain(values, whole)
     span = max(high - low, 1e-9)
     plot = WIDTH - LEFT - RIGHT
 
     def x(v: float) -> float:
         return LEFT + (min(max(v, low), high) - low) / span * plot
 
-    clash = {i for c in group.conflicts for i in (c.a, c.b)}
+    clash = group.clashing
     order = sorted(range(len(values)), key=lambda i: (values[i].interval.low, i))
     height = 34 + ROW * len(values)
     axis = height - 22
@@ -91,7 +94,7 @@ def number_line(group: LedgerGroup, keys: Sequence[str | None]) -> str:
         f"<title>{_e(group.label)}: {len(values)} figures on one axis</title>",
         f'<line class="axis" x1="{LEFT}" y1="{axis}" x2="{WIDTH - RIGHT}" y2="{axis}"/>',
     ]
-    ticks = _ticks(low, high, whole=_whole(values))
+    ticks = _ticks(low, high, whole=whole)
     step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
     for tick in ticks:
         tx = _n(x(tick))

@@ -249,7 +249,7 @@ def _ledger(ledger: Ledger, article_index: Mapping[str, int]) -> str:
     hidden = len(ledger.groups) - len(shown.groups)
     parts = []
     for group in shown.groups:
-        clash = {i for c in group.conflicts for i in (c.a, c.b)}
+        clash = group.clashing
         rows = []
         keys = []
         for i, v in enumerate(group.values):

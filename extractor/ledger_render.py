@@ -23,7 +23,8 @@ NARROW = 110  # below this many columns a table splits words: one block per grou
 
 
 def ledger_table(ledger: Ledger, console: Console) -> None:
-    """One row per value; each group opens with what is counted, when, and the verdict."""
+    """One row per value; each group opens with what is counted, when, and the verdict. Under
+    NARROW columns, one block per group instead (`ledger_blocks`)."""
     if not ledger.groups:
         console.print("no quantity claims to line up")
         return
@@ -43,7 +44,7 @@ def ledger_table(ledger: Ledger, console: Console) -> None:
             f"[bold]{safe(group.label + when)}[/bold]\n"
             f"[{STATUS_STYLE[group.status]}]{group.status.upper()}[/]\n{safe(group.summary)}"
         )
-        conflicted = {i for c in group.conflicts for i in (c.a, c.b)}
+        conflicted = group.clashing
         for i, value in enumerate(group.values):
             part = f" (part: {value.part})" if value.part else ""
             table.add_row(
@@ -69,7 +70,7 @@ def ledger_tsv(ledger: Ledger) -> Iterator[str]:
     value that cannot be true with another of its group; `stance` says announced or verified."""
     yield "\t".join(TSV_COLUMNS)
     for number, group in enumerate(ledger.groups, 1):
-        conflicted = {i for c in group.conflicts for i in (c.a, c.b)}
+        conflicted = group.clashing
         for i, value in enumerate(group.values):
             cells = (
                 str(number),
@@ -99,13 +100,13 @@ def ledger_blocks(ledger: Ledger, console: Console) -> None:
             highlight=False,
         )
         console.print(safe(group.summary), style="dim", highlight=False)
-        conflicted = {i for c in group.conflicts for i in (c.a, c.b)}
+        conflicted = group.clashing
         for i, value in enumerate(group.values):
             part = f" (part: {value.part})" if value.part else ""
             mark = "[red]✗[/red]" if i in conflicted else " "
             console.print(
                 f"{mark} [bold]{safe(value.figure + part)}[/bold] {safe(str(value.interval))} · "
-                f"{safe(value.source_name)} ({value.source_kind}, {value.stance}) · "
+                f"{safe(f'{value.source_name} ({value.source_kind}, {value.stance})')} · "
                 f"{safe(value.article_id)}",
                 highlight=False,
             )

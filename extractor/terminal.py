@@ -12,9 +12,12 @@ import re
 
 from rich.markup import escape
 
-# C0 and C1 controls, and the bidirectional overrides and isolates that reorder what a terminal
-# shows ("Trojan source": U+202E makes "61" read "16"), kept visible as escapes
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls, the bidirectional marks, overrides and isolates that reorder what a
+# terminal shows ("Trojan source": U+202E makes "61" read "16"), and the line and paragraph
+# separators that split one printed line in two, kept visible as escapes
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def plain(text: object) -> str:

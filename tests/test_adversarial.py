@@ -627,6 +627,14 @@ def test_brackets_and_escape_codes_from_records_are_printed_as_text_in_ledger_an
         assert "\u202e" not in result.output and "\\u202e61" in result.stdout  # no reordering
 
 
+def test_separators_and_direction_marks_never_reach_a_terminal_or_split_a_line() -> None:
+    from extractor.terminal import plain
+
+    shown = plain("61\u2028released\u2029\u061c\u200f\u2066x\u2069")
+    assert shown.splitlines() == [shown] and shown.isascii()
+    assert "\\u2028" in shown and "\\u061c" in shown
+
+
 def test_markup_in_the_output_path_and_model_is_printed_as_text_by_run(tmp_path: Path) -> None:
     out = tmp_path / "[sic]" / "[/]claims.jsonl"
     result = cli("run", SEEDS, "-o", out, env=rules_env(tmp_path / "c"))
