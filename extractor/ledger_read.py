@@ -396,7 +396,7 @@ _PREDICATE = re.compile(
 def _quantity_end(text: str, at: int, quantity: str | None) -> int:
     """Where the number (its text as extracted, else its first word) ends in the statement."""
     if quantity and text.startswith(quantity.casefold(), at):
-        return at + len(quantity)
+        return at + len(quantity.casefold())
     found = re.match(r"\S+", text[at:])
     return at + (found.end() if found else 0)
 
