@@ -74,7 +74,9 @@ second (English and Spanish cue words):
    Tocorón on Thursday" is the 87 of 1 January, not a part of the same article's 99 of 25
    December. Otherwise the same article's total of the same time first, else the nearest total
    that is at least as large and of a compatible time. A facility's 2023 count never joins a
-   nationwide 2025 total.
+   nationwide 2025 total. An undated part of an article that counts a running total of the
+   measure and no event of it is a part of that total: an NGO's "37 of the prisoners whose
+   release it verified were held at Rodeo I", in its tally since 25 December.
 
 All of this runs in sorted order of the claims' contents, so the result does not depend on the
 order of articles or claims. It costs O(n log n): blocks, one sort per block and bounded look-
@@ -431,13 +433,20 @@ def _cluster_blocks(
 def _attach_all_parts(
     items: list[_Item], blocks: dict[tuple[str, str, str | None], list[int]], forest: _Forest
 ) -> None:
-    """Every block of parts to the totals of its measure and kind (looked up once a block)."""
-    totals: dict[tuple[str, str], _Totals] = {}
+    """Every block of parts to the totals of its measure and kind (looked up once a block); an
+    event's parts also to their own article's running total of the measure."""
+    totals: dict[tuple[str, str], _Totals | None] = {}
+
+    def of(measure: str, kind: str) -> _Totals | None:
+        if (measure, kind) not in totals:
+            wholes = blocks.get((measure, kind, None))
+            totals[measure, kind] = _Totals.of(items, wholes, forest) if wholes else None
+        return totals[measure, kind]
+
     for (measure, kind, part), members in blocks.items():
-        if part is not None and (wholes := blocks.get((measure, kind, None))):
-            if (measure, kind) not in totals:
-                totals[measure, kind] = _Totals.of(items, wholes, forest)
-            _attach_parts(items, members, totals[measure, kind], forest)
+        if part is not None and (whole := of(measure, kind)):
+            running = of(measure, "cumulative") if kind == "event" else None
+            _attach_parts(items, members, whole, forest, running)
 
 
 def _judge(items: list[_Item], clusters: list[list[int]], workers: int) -> list[LedgerGroup]:
@@ -1038,8 +1047,19 @@ class _Totals:
         return self.about[cluster]
 
 
-def _attach_parts(items: list[_Item], parts: list[int], totals: _Totals, forest: _Forest) -> None:
-    """Each cluster of parts joins its total: the same article's first, else the nearest larger."""
+def _attach_parts(
+    items: list[_Item],
+    parts: list[int],
+    totals: _Totals,
+    forest: _Forest,
+    running: _Totals | None = None,
+) -> None:
+    """Each cluster of parts joins its total: the same article's first, else the nearest larger.
+
+    An undated part whose article counts a running total of the measure (`running`) and no
+    event of it is a part of that total ("37 of the prisoners whose release the group verified
+    were held at Rodeo I", in the group's tally since 25 December), not another article's
+    event of about its figure."""
     clusters: dict[int, list[int]] = {}
     for n in parts:
         clusters.setdefault(forest.find(n), []).append(n)
@@ -1047,9 +1067,14 @@ def _attach_parts(items: list[_Item], parts: list[int], totals: _Totals, forest:
         ms = [items[n] for n in clusters[root]]
         whens = list(dict.fromkeys(m.when for m in ms))  # the distinct times: few
         high = max(m.figures[1] for m in ms)
-        target = _same_count(ms, whens, high, totals, items)
+        own = sorted({r for m in ms for r in totals.by_article.get(m.article_id, [])})
+        tally = (
+            []
+            if running is None or own or whens != [_UNDATED]
+            else sorted({r for m in ms for r in running.by_article.get(m.article_id, [])})
+        )
+        target = tally[0] if tally else _same_count(ms, whens, high, totals, items)
         if target is None:
-            own = sorted({r for m in ms for r in totals.by_article.get(m.article_id, [])})
             target = next(
                 (r for r in own if _part_fits(whens, items[totals.members[r][0]].when, True)),
                 None,

@@ -592,6 +592,31 @@ def test_what_n_of_the_counts_is_read_past_the_set_it_is_taken_from(
     assert facets.measure == measure
 
 
+def test_an_ngos_per_prison_counts_are_parts_of_its_own_running_tally_not_a_days_release() -> None:
+    held_at = ("According to the monitor, {} of the political prisoners whose release it "
+               "verified had been held at {}.")  # fmt: skip
+    ledger = build_ledger(
+        [
+            record("adm",
+                   claim("The monitor confirmed 142 releases between 25 December 2025 and "
+                         "3 January 2026.", 142, location="Venezuela"),
+                   claim(held_at.format(58, "Tocorón prison"), 58, unit="political prisoners",
+                         location="Tocorón prison"),
+                   claim(held_at.format(37, "the Rodeo I detention centre"), 37,
+                         unit="political prisoners", location="the Rodeo I detention centre")),
+            record("fp",
+                   claim("Foro Penal could confirm only 61 of the 99 releases announced on "
+                         "Christmas Day.", 61, location="Venezuela"),
+                   claim("On Christmas Day the ministry announced the release of 99 prisoners.",
+                         99, source="ministry", kind="government", time_text="Christmas Day",
+                         location="Venezuela")),
+        ]
+    )  # fmt: skip
+    tally = group_with(ledger, 142, 58, 37)
+    assert tally.kind == "cumulative" and {v.part for v in tally.values} >= {"tocoro", "rodeo"}
+    assert set(group_with(ledger, 99, 61).articles) == {"fp"}  # 58 is not the 61 told by prison
+
+
 def test_the_country_named_as_the_country_is_no_other_place() -> None:
     ledger = build_ledger(
         [
