@@ -37,7 +37,8 @@ second (English and Spanish cue words):
   verify, corroborate, document), `estimated`, or `reported`. The source's kind (government,
   ngo, media...) travels with it.
 - **scope**: where and who. A named facility ("Tocorón prison", "la cárcel de Yare") or a
-  sub-group of people (women, minors, foreigners, journalists, students, military) makes the
+  sub-group of people (women, minors, foreigners, journalists, students, military, an age
+  group: "over 70 years old", "mayores de 60 años") makes the
   claim a **part**; the place (`location`) must agree for two claims to count the same thing
   (places are compared as words: "Caracas" and "Venezuela" do not match, see Limits).
 - **time**: the event's time, not the reporting time. A day ("December 25", "Dec. 25",

@@ -473,8 +473,29 @@ def _unit_facets(unit: str) -> tuple[str | None, str | None, str | None]:
     return measure, _first(_STANCES, unit), _first(_GROUPS, unit)
 
 
+# an age group: "over 70 years old", "under the age of 30", "mayores de 60 años", "menores de
+# 30 años" (under 18 is the minors group); "over 70" alone is no age
+_AGE = re.compile(
+    r"\b(?P<way>over|older than|under|younger than|mayores de|menores de)\s+(?P<of>the age of\s+)?"
+    r"(?P<years>\d{1,3})(?P<unit>\s+(?:years?\s+(?:old|of age)|años))?"
+)
+
+
+def _age(text: str, at: int) -> str | None:
+    """The age group a count near `at` is limited to, as "over 70" or "under 30"."""
+    for match in _AGE.finditer(text, at, at + 80):
+        if match["of"] or match["unit"]:
+            older = match["way"] in ("over", "older than", "mayores de")
+            if not older and int(match["years"]) <= 18:
+                return "minors"
+            return f"{'over' if older else 'under'} {int(match['years'])}"
+    return None
+
+
 def _part(claim: ClaimText, text: str, at: int | None) -> str | None:
     """The facility or sub-group a count is limited to, if any."""
+    if at is not None and any(c.isdigit() for c in text[at : at + 80]) and (age := _age(text, at)):
+        return age
     if (
         at is not None
         and _GROUP_GATE.search(text, at, at + 60)

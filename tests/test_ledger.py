@@ -617,6 +617,26 @@ def test_an_ngos_per_prison_counts_are_parts_of_its_own_running_tally_not_a_days
     assert set(group_with(ledger, 99, 61).articles) == {"fp"}  # 58 is not the 61 told by prison
 
 
+@pytest.mark.parametrize(
+    ("statement", "part"),
+    [
+        ("Three of the 27 pardoned prisoners released are over 70 years old.", "over 70"),
+        ("Nueve de los presos políticos excarcelados son mayores de 60 años.", "over 60"),
+        ("Between 50 and 60 of the prisoners freed are under 30 years old.", "under 30"),
+        ("46 of the people detained on Tuesday were under the age of 18.", "minors"),
+        ("Some 40 prisoners released had been held for over 2 years.", None),
+        ("Over 70 prisoners were released on Monday.", None),
+    ],
+)  # fmt: skip
+def test_an_age_group_makes_a_count_a_part(statement: str, part: str | None) -> None:
+    from extractor.ledger_read import ClaimText, read_claim
+
+    number = re.search(r"\d+|Three|Nueve|Between", statement)
+    assert number
+    facets = read_claim(ClaimText(statement, "people", number[0], None, None, None, None, "x"))
+    assert facets.part == part
+
+
 def test_the_country_named_as_the_country_is_no_other_place() -> None:
     ledger = build_ledger(
         [
