@@ -38,9 +38,9 @@ second (English and Spanish cue words):
   ngo, media...) travels with it.
 - **scope**: where and who. A named facility ("Tocorón prison", "la cárcel de Yare") or a
   sub-group of people (women, minors, foreigners, journalists, students, military, an age
-  group: "over 70 years old", "mayores de 60 años") makes the
-  claim a **part**; the place (`location`) must agree for two claims to count the same thing
-  (places are compared as words: "Caracas" and "Venezuela" do not match, see Limits).
+  group: "over 70 years old", "mayores de 60 años") makes the claim a **part**; the place
+  (`location`) must agree for two claims to count the same thing (places are compared as
+  words: "Caracas" and "Venezuela" do not match, see Limits).
 - **time**: the event's time, not the reporting time. A day ("December 25", "Dec. 25",
   "Christmas Day", "25 de diciembre", "Navidad", an ISO date) and a year ("in 2023", `date`).
   A verified count dated to one day is dated by its verification: it may count any event of the
