@@ -481,6 +481,9 @@ _AGE = re.compile(
 )
 
 
+_AGE_GATE = _gate("over", "older than", "under", "younger than", "mayores de", "menores de")
+
+
 def _age(text: str, at: int) -> str | None:
     """The age group a count near `at` is limited to, as "over 70" or "under 30"."""
     for match in _AGE.finditer(text, at, at + 80):
@@ -494,7 +497,7 @@ def _age(text: str, at: int) -> str | None:
 
 def _part(claim: ClaimText, text: str, at: int | None) -> str | None:
     """The facility or sub-group a count is limited to, if any."""
-    if at is not None and any(c.isdigit() for c in text[at : at + 80]) and (age := _age(text, at)):
+    if at is not None and _AGE_GATE.search(text, at, at + 80) and (age := _age(text, at)):
         return age
     if (
         at is not None

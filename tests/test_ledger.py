@@ -878,6 +878,7 @@ def _gated_patterns() -> list[tuple[str, re.Pattern[str], re.Pattern[str], bool]
     cases += [("holiday", r._HOLIDAY_GATE, r._HOLIDAY_HINT, True)]
     cases += [("unconfirmed", r._UNCONFIRMED_GATE, r._UNCONFIRMED, True)]
     cases += [("span", r._SPAN_GATE, r._SPAN_HINT, True)]
+    cases += [("age", r._AGE_GATE, r._AGE, False)]
     return cases
 
 
