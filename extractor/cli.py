@@ -398,7 +398,9 @@ def eval_(
             pair_judge.close()
     console = _stdout_console()
     if as_json:
-        typer.echo(result.model_dump_json(indent=2))
+        from .terminal import json_safe
+
+        typer.echo(json_safe(result.model_dump_json(indent=2)))
     else:
         print_report(result, console, details=details)
         if old is not None:
@@ -542,8 +544,8 @@ def report_cmd(
         typer.echo(
             f"warning: {missing} of {with_claims} articles with claims have no text, so their "
             "evidence is listed, not highlighted: the records hold none and their inputs "
-            f"(`source`) are not found from here or above {records.parent} (or changed since "
-            "the run); run report where run ran, or run with --include-text",
+            f"(`source`) are not found from here or above {records.parent.absolute()} (or "
+            "changed since the run); run report where run ran, or run with --include-text",
             err=True,
         )
 
@@ -594,7 +596,9 @@ def ledger_cmd(
         raise _fail(str(exc)) from None
     console = _stdout_console()
     if as_json:
-        typer.echo(ledger.model_dump_json(indent=2))
+        from .terminal import json_safe
+
+        typer.echo(json_safe(ledger.model_dump_json(indent=2)))
     elif console.is_terminal:
         ledger_table(ledger, console)
     else:

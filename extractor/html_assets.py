@@ -107,7 +107,8 @@ svg .bar.p { fill: #54aeff; } svg .bar.r { fill: #4ac26b; } svg .bar.f1 { fill: 
 svg .delta.up { fill: var(--good); } svg .delta.down { fill: var(--bad); }
 svg .delta.flat { fill: #8c959f; }
 @media (max-width: 900px) { .cols { grid-template-columns: 1fr; } main { padding: 0 12px 120px; }
-  .listing { position: static; max-height: none; } }
+  .listing { position: static; max-height: none; }
+  aside#detail { left: 8px; right: 8px; bottom: 8px; width: auto; max-height: 38vh; } }
 """
 
 JS = """
@@ -213,13 +214,12 @@ JS = """
 
   function reveal(item) {  // scroll the list so the item is in the part of it on screen
     const box = item.closest(".listing");
-    if (!box) return;
+    // in a narrow window the list sits below the text: the text stays, the panel shows the claim
+    if (!box || getComputedStyle(box).position !== "sticky") return;
     const b = box.getBoundingClientRect(), r = item.getBoundingClientRect();
     const top = Math.max(b.top, 0), bottom = Math.min(b.bottom, innerHeight);
     if (r.top < top || r.bottom > bottom) box.scrollTop += r.top - top - (bottom - top) / 3;
-    // the page moves only if the list could not show it (and in a narrow window, where the
-    // list sits below the text, to the list)
-    item.scrollIntoView({ block: "nearest" });
+    item.scrollIntoView({ block: "nearest" });  // the page moves only if the list could not
   }
 
   const hit = (event) => event.target.closest("[data-claim], mark[data-claims]");

@@ -23,7 +23,7 @@ from html import escape
 from .ledger import LedgerGroup, LedgerValue
 
 WIDTH = 760
-LEFT = 180  # room for the figure as written (up to 24 characters)
+LEFT = 206  # room for the figure as written (up to 24 characters, bold capitals included)
 RIGHT = 24
 ROW = 20
 KINDS = ("government", "ngo", "media", "person", "unattributed", "other")

@@ -155,6 +155,7 @@ def _located(claim: Claim, text: str | None) -> bool:
         and ev.start is not None
         and ev.end is not None
         and 0 <= ev.start < ev.end <= len(text)
+        and (ev.alignment != "exact" or text[ev.start : ev.end] == ev.quote)  # as it says
     )
 
 

@@ -19,20 +19,24 @@ from .articles import JSONL_SUFFIXES, TEXT_SUFFIXES, Article, read_text_file
 from .schemas import ArticleResult
 
 _LINE = re.compile(r"^(?P<path>.+):(?P<line>\d+)$")
+# characters of exactly located quotes a text must reproduce before a report shows it: a record
+# cannot make the report show a file it does not already know (a one-letter "quote" would do)
+MIN_CHECKED = 32
 
 
 def with_texts(records: Iterable[ArticleResult], base: Path | None = None) -> list[ArticleResult]:
     """The records, each with its article text when the record lacks it and its input has it.
 
-    `base`: the records' folder. An article file (.txt, .md, .html, .jsonl ...) is looked for
-    as named, then (a relative name without "..") from `base` and every folder above it; the
-    first text that
-    reproduces the record's evidence is used. A record with no exactly located quote to check
-    a text against gets none: a records file cannot pull an arbitrary file into a report.
+    `base`: the records' folder. An article file (.txt, .md, .html, .jsonl ...; no ".." in
+    its name) is looked for as named, then (a relative name) from `base` and every folder
+    above it; the first text that reproduces the record's evidence is used. A record whose
+    exactly located quotes hold fewer than MIN_CHECKED characters gets none: a records file
+    cannot pull a file it does not already know into a report.
     """
     out = []
     for record in records:
-        if record.text is None and record.source and _located(record):
+        checked = sum(len(quote) for *_, quote in _located(record))
+        if record.text is None and record.source and checked >= MIN_CHECKED:
             text = _read(record, base)
             if text is not None:
                 record = record.model_copy(update={"text": text})
@@ -65,8 +69,10 @@ def _candidates(path: str, base: Path | None) -> Iterator[Path]:
     named = Path(path)
     if _without_line(named).suffix.lower() not in TEXT_SUFFIXES | JSONL_SUFFIXES:
         return  # only article files: run with --include-text to keep any other input's text
+    if ".." in named.parts:
+        return  # `run` records the paths it was given; a climb out is no input of a run
     yield named
-    if base is None or named.is_absolute() or ".." in named.parts:
+    if base is None or named.is_absolute():
         return
     here = base.absolute()
     for folder in (here, *here.parents):

@@ -635,6 +635,20 @@ def test_separators_and_direction_marks_never_reach_a_terminal_or_split_a_line()
     assert "\\u2028" in shown and "\\u061c" in shown
 
 
+def test_json_printed_by_ledger_and_eval_carries_no_reordering_characters(tmp_path: Path) -> None:
+    from extractor.terminal import json_safe
+
+    tricky = "61\u202e released\u2028\u061c\x9b\U000e0041"
+    assert json.loads(json_safe(json.dumps(tricky, ensure_ascii=False))) == tricky
+    env = rules_env(tmp_path / "c")
+    path = _hostile_records(tmp_path / "ledger.jsonl", ["a", "b"])
+    ledger = cli("ledger", path, "--all", "--json", env=env)
+    evaluation = cli("eval", "--predictions", path, "--gold", GOLD, "--json", env=env)
+    for result in (ledger, evaluation):
+        assert result.exit_code in (0, 1), result.output
+        assert "\u202e" not in result.stdout and json.loads(result.stdout)
+
+
 def test_markup_in_the_output_path_and_model_is_printed_as_text_by_run(tmp_path: Path) -> None:
     out = tmp_path / "[sic]" / "[/]claims.jsonl"
     result = cli("run", SEEDS, "-o", out, env=rules_env(tmp_path / "c"))

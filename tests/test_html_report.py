@@ -329,10 +329,12 @@ def test_each_ledger_group_is_a_number_line_where_61_sits_far_below_99(
     assert tab.errors == [] and tab.dialogs == []
 
 
+@pytest.mark.parametrize("width", [1400, 800])
 def test_clicking_a_highlight_selects_the_claim_beside_it_not_the_ledger(
-    gold_report: Path, tab: Page
+    gold_report: Path, tab: Page, width: int
 ) -> None:
     page = tab.open(gold_report)
+    page.set_viewport_size({"width": width, "height": 900})
     in_view = (
         "el => { const r = el.getBoundingClientRect(); "
         "return r.top >= -1 && r.bottom <= innerHeight + 1; }"
@@ -349,7 +351,10 @@ def test_clicking_a_highlight_selects_the_claim_beside_it_not_the_ledger(
         article = key.split(":")[0]
         item = page.locator(f'#a{article} li[data-claim="{key}"]')
         assert "active" in (item.get_attribute("class") or "")
-        assert item.evaluate(in_view), key  # the claim is shown beside the text ...
+        if width >= 900:
+            assert item.evaluate(in_view), key  # the claim is shown beside the text ...
+        else:  # ... or, where the list sits below the text, in the panel
+            assert item.inner_text().split("\n")[0][:40] in page.inner_text("#detail"), key
         assert mark.evaluate(in_view), key  # ... and the highlight clicked stays on screen
     ledger = page.locator("#ledger").evaluate("el => el.getBoundingClientRect().bottom")
     assert ledger < 0  # the page stayed at the article, the ledger is above
@@ -417,7 +422,7 @@ def test_the_report_skips_a_same_named_file_that_does_not_reproduce_the_evidence
     from extractor.report_texts import with_texts
 
     text = "Foro Penal confirmed 61 releases on Thursday."
-    quote = {"quote": "confirmed 61 releases", "start": 11, "end": 32, "alignment": "exact"}
+    quote = {"quote": text[:44], "start": 0, "end": 44, "alignment": "exact"}
     claim = {"statement": "Foro Penal confirmed 61 releases.", "subject": "s", "evidence": quote,
              "source": {"name": "Foro Penal", "kind": "ngo"}}  # fmt: skip
     project, other = tmp_path / "home" / "project", tmp_path / "elsewhere"
@@ -439,9 +444,11 @@ def test_a_record_cannot_pull_a_file_that_is_no_article_into_the_report(tmp_path
     secret = tmp_path / "home" / ".aws" / "credentials"
     secret.parent.mkdir(parents=True)
     secret.write_text("[default]\naws_secret_access_key=XYZ\n")
-    (tmp_path / "home" / "notes.txt").write_text("[default] is the first line.")
+    notes = tmp_path / "home" / "notes.txt"
+    notes.write_text("[default] is the first line of a file nobody ran.")
     fuzzy = {"quote": "[default]", "start": 0, "end": 9, "alignment": "fuzzy"}
     exact = {**fuzzy, "alignment": "exact"}
+    guess = {"quote": "[", "start": 0, "end": 1, "alignment": "exact"}
     claim = {"statement": "s", "subject": "s", "source": {"name": "x", "kind": "ngo"}}
     base = tmp_path / "home" / "project" / "out"
     for source, claims in [
@@ -450,11 +457,18 @@ def test_a_record_cannot_pull_a_file_that_is_no_article_into_the_report(tmp_path
         (".aws/credentials", [{**claim, "evidence": exact}]),  # no article's name
         (str(secret), [{**claim, "evidence": exact}]),  # not even named in full
         ("../../notes.txt", [{**claim, "evidence": exact}]),  # no climbing out by ".."
+        (str(notes), [{**claim, "evidence": guess}]),  # a one-letter guess proves nothing
+        (str(notes), [{**claim, "evidence": exact}] * 3),  # nor 27 characters of them
     ]:
         record = ArticleResult.model_validate(
             {"id": "x", "status": "ok", "source": source, "claims": claims}
         )
         assert with_texts([record], base=base)[0].text is None, source
+    known = {"quote": notes.read_text()[:32], "start": 0, "end": 32, "alignment": "exact"}
+    record = ArticleResult.model_validate(
+        {"id": "x", "status": "ok", "source": str(notes), "claims": [{**claim, "evidence": known}]}
+    )
+    assert with_texts([record], base=base)[0].text == notes.read_text()  # 32 known: an article
 
 
 # --- the eval report in the browser ------------------------------------------------------------
@@ -543,13 +557,14 @@ def test_an_article_header_counts_its_claims_as_they_are_drawn() -> None:
         made("a fuzzy match without offsets", None, None, "fuzzy"),  # hand-edited records
         made("offsets past the end", 200, 220, "exact"),
         made("never found", None, None, "none"),
+        made("an exact quote at the wrong offsets", 0, 10, "exact"),
     ]
     record = ArticleResult(id="a", status="ok", claims=claims, text=text)
     page = render_run_report([record], source="x.jsonl", modified=None)
-    header = re.search(r"5 claims · (\d+) exact, (\d+) fuzzy, (\d+) not found", page)
-    assert header and header.groups() == ("1", "1", "3")
+    header = re.search(r"6 claims · (\d+) exact, (\d+) fuzzy, (\d+) not found", page)
+    assert header and header.groups() == ("1", "1", "4")
     missed = re.search(r"<h3>Not found in the text</h3><ol[^>]*>(.*?)</ol>", page, re.S)
-    assert missed and missed[1].count("<li") == 3
+    assert missed and missed[1].count("<li") == 4
     assert "no text to place them in" in render_run_report(
         [record.model_copy(update={"text": None})], source="x.jsonl", modified=None
     )

@@ -72,13 +72,20 @@ def check(
                     limit=limit,
                     actual=round(drop, 6),
                     passed=passed,
-                    message=f"{metric} {'rose' if metric in LOWER_IS_BETTER else 'dropped'} "
-                    f"by {drop:.3f} versus the baseline "
+                    message=f"{metric} {_moved(metric, drop)} by {abs(drop):.3f} versus the "
+                    "baseline "
                     + ("(allowed " if passed else "(more than the allowed ")
                     + f"{limit:.3f})",
                 )
             )
     return results
+
+
+def _moved(metric: str, worse: float) -> str:
+    """How a metric moved, from how much worse it got."""
+    if metric in LOWER_IS_BETTER:
+        return "rose" if worse > 0 else "fell"
+    return "dropped" if worse > 0 else "rose"
 
 
 def _metric(metrics: dict[str, float], name: str) -> float:
