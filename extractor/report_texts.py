@@ -3,9 +3,10 @@
 `extractor run` writes the article text into its records only with --include-text, but every
 record says where its article came from (`seeds/001.txt`, `inputs.jsonl:12`). The report reads
 those inputs the way `run` read them (same decoding, same HTML-to-text), and uses a text only
-when it reproduces the record's evidence (there is an exactly aligned quote, and every one is
-found at its offsets): an input edited since the run is never shown with highlights in the
-wrong places, and a file that is no article is never copied into a report.
+when it reproduces the record's evidence (every exactly aligned quote is found at its offsets,
+and they hold at least MIN_CHECKED characters): an input edited since the run is never shown
+with highlights in the wrong places, and a file that is no article is never copied into a
+report.
 """
 
 from __future__ import annotations

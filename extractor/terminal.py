@@ -42,13 +42,9 @@ def _json_escape(code: int) -> str:
 
 def _visible(match: re.Match[str]) -> str:
     code = ord(match.group(0))
-    return (
-        f"\\x{code:02x}"
-        if code < 0x100
-        else f"\\u{code:04x}"
-        if code < 0x10000
-        else f"\\U{code:08x}"
-    )
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def safe(text: object) -> str:
