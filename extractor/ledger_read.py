@@ -393,12 +393,15 @@ _PREDICATE = re.compile(
 )
 
 
+_TOKEN = re.compile(r"\S+")
+
+
 def _quantity_end(text: str, at: int, quantity: str | None) -> int:
     """Where the number (its text as extracted, else its first word) ends in the statement."""
     if quantity and text.startswith(quantity.casefold(), at):
         return at + len(quantity.casefold())
-    found = re.match(r"\S+", text[at:])
-    return at + (found.end() if found else 0)
+    found = _TOKEN.match(text, at)
+    return found.end() if found else at
 
 
 def _of_them(text: str, at: int, end: int, measure: str, fixed: bool) -> str:

@@ -36,10 +36,11 @@ def with_texts(records: Iterable[ArticleResult], base: Path | None = None) -> li
     """
     out = []
     for record in records:
-        checked = sum(len(quote) for *_, quote in _located(record))
-        if record.text is None and record.source and checked >= MIN_CHECKED:
-            text = _read(record, base)
-            if text is not None:
+        if record.text is None and record.source:
+            quotes = _located(record)
+            if sum(len(quote) for *_, quote in quotes) >= MIN_CHECKED and (
+                text := _read(record.source, quotes, base)
+            ):
                 record = record.model_copy(update={"text": text})
         out.append(record)
     return out
@@ -60,8 +61,8 @@ def _located(record: ArticleResult) -> list[tuple[int, int, str]]:
     ]
 
 
-def _reproduces(record: ArticleResult, text: str) -> bool:
-    return all(text[start:end] == quote for start, end, quote in _located(record))
+def _reproduces(quotes: list[tuple[int, int, str]], text: str) -> bool:
+    return all(text[start:end] == quote for start, end, quote in quotes)
 
 
 def _candidates(path: str, base: Path | None) -> Iterator[Path]:
@@ -80,8 +81,8 @@ def _candidates(path: str, base: Path | None) -> Iterator[Path]:
         yield folder / named
 
 
-def _read(record: ArticleResult, base: Path | None) -> str | None:
-    source = record.source or ""
+def _read(source: str, quotes: list[tuple[int, int, str]], base: Path | None) -> str | None:
+    """The first candidate's text that reproduces the quotes."""
     match = _LINE.match(source)
     for path in _candidates(source, base):
         if path.is_file():
@@ -91,7 +92,7 @@ def _read(record: ArticleResult, base: Path | None) -> str | None:
             text = _jsonl_text(path, int(match["line"]))
         else:
             continue
-        if text is not None and _reproduces(record, text):
+        if text is not None and _reproduces(quotes, text):
             return text
     return None
 
